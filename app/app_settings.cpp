@@ -1,0 +1,38 @@
+#include "app_settings.h"
+
+#include <QHostAddress>
+#include <QSettings>
+
+namespace gatehouse {
+
+GatewaySettings loadGatewaySettings(QStringList* warnings)
+{
+    GatewaySettings s;
+    QSettings store;
+    if (store.contains(QStringLiteral("gateway/port"))) {
+        bool ok = false;
+        const uint v = store.value(QStringLiteral("gateway/port")).toUInt(&ok);
+        if (ok && v <= 65535)
+            s.port = quint16(v);
+        else
+            warnings->append(QStringLiteral("setting gateway/port is not a port number; using %1").arg(s.port));
+    }
+    if (store.contains(QStringLiteral("gateway/bind"))) {
+        const QString v = store.value(QStringLiteral("gateway/bind")).toString();
+        if (QHostAddress().setAddress(v))
+            s.bindAddress = v;
+        else
+            warnings->append(QStringLiteral("setting gateway/bind is not an IP address; using %1").arg(s.bindAddress));
+    }
+    if (store.contains(QStringLiteral("gateway/max_body_bytes"))) {
+        bool ok = false;
+        const qint64 v = store.value(QStringLiteral("gateway/max_body_bytes")).toLongLong(&ok);
+        if (ok && v >= 1024)
+            s.maxBodyBytes = v;
+        else
+            warnings->append(QStringLiteral("setting gateway/max_body_bytes is invalid; using %1").arg(s.maxBodyBytes));
+    }
+    return s;
+}
+
+} // namespace gatehouse

@@ -1,0 +1,82 @@
+#include "command_line.h"
+
+#include <QCommandLineParser>
+#include <QHostAddress>
+#include <cstring>
+
+namespace gatehouse {
+
+bool wantsHeadless(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--headless") == 0)
+            return true;
+    }
+    return false;
+}
+
+CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySettings& defaults)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Gatehouse: a local LLM gateway with an OpenAI-compatible API (Portkey headers and configs), "
+        "and a desktop console for its traffic."));
+    p.addHelpOption();
+    p.addVersionOption();
+    const QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Run the gateway without a window (servers, CI)."));
+    const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port to listen on (default %1; 0 picks a free one).").arg(defaults.port), QStringLiteral("port"));
+    const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on (default %1).").arg(defaults.bindAddress), QStringLiteral("address"));
+    const QCommandLineOption maxBody(QStringLiteral("max-body-bytes"), QStringLiteral("Largest request body accepted (default %1).").arg(defaults.maxBodyBytes), QStringLiteral("bytes"));
+    const QCommandLineOption portFile(QStringLiteral("port-file"), QStringLiteral("Write the bound port to this file once listening."), QStringLiteral("file"));
+    const QCommandLineOption logRequests(QStringLiteral("log-requests"), QStringLiteral("Print one line per request to standard error."));
+    p.addOptions({headless, port, bind, maxBody, portFile, logRequests});
+
+    CommandLineResult r;
+    if (!p.parse(arguments)) {
+        r.exitCode = 2;
+        r.message = p.errorText() + QStringLiteral("\nTry 'gatehouse --help'.");
+        return r;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        r.message = p.helpText();
+        return r;
+    }
+    if (p.isSet(QStringLiteral("version"))) {
+        r.message = QStringLiteral("gatehouse " GATEHOUSE_VERSION);
+        return r;
+    }
+    AppOptions o;
+    o.gateway = defaults;
+    o.headless = p.isSet(headless);
+    o.logRequests = p.isSet(logRequests);
+    o.portFile = p.value(portFile);
+    auto fail = [&r](const QString& message) {
+        r.exitCode = 2;
+        r.message = message;
+        return r;
+    };
+    if (p.isSet(port)) {
+        bool ok = false;
+        const uint v = p.value(port).toUInt(&ok);
+        if (!ok || v > 65535)
+            return fail(QStringLiteral("--port must be a number from 0 to 65535 (got '%1').").arg(p.value(port)));
+        o.gateway.port = quint16(v);
+    }
+    if (p.isSet(bind)) {
+        QHostAddress a;
+        if (!a.setAddress(p.value(bind)))
+            return fail(QStringLiteral("--bind must be an IP address such as 127.0.0.1 or ::1 (got '%1').").arg(p.value(bind)));
+        o.gateway.bindAddress = p.value(bind);
+    }
+    if (p.isSet(maxBody)) {
+        bool ok = false;
+        const qint64 v = p.value(maxBody).toLongLong(&ok);
+        if (!ok || v < 1024 || v > (qint64(1) << 32))
+            return fail(QStringLiteral("--max-body-bytes must be from 1024 to 4294967296 (got '%1').").arg(p.value(maxBody)));
+        o.gateway.maxBodyBytes = v;
+    }
+    r.options = o;
+    return r;
+}
+
+} // namespace gatehouse

@@ -1,0 +1,31 @@
+#pragma once
+// Command-line flags over persisted settings: what the user typed wins for this run only.
+
+#include "gateway_settings.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace gatehouse {
+
+struct AppOptions {
+    bool headless = false;
+    bool logRequests = false;
+    QString portFile;            // write the bound port here once listening
+    GatewaySettings gateway;
+};
+
+struct CommandLineResult {
+    std::optional<AppOptions> options;   // empty: exit with exitCode after printing message
+    int exitCode = 0;
+    QString message;
+};
+
+// defaults: what QSettings (or built-in defaults) say; arguments: the process's argv.
+CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySettings& defaults);
+
+// True if argv asks for headless mode: decided before any QCoreApplication exists.
+bool wantsHeadless(int argc, char** argv);
+
+} // namespace gatehouse

@@ -1,0 +1,81 @@
+#include "headless_runner.h"
+
+#include "gateway_service.h"
+#include "signal_watcher.h"
+
+#include <QCoreApplication>
+#include <QSaveFile>
+
+#include <cstdio>
+
+namespace gatehouse {
+
+namespace {
+
+void logLine(const QString& line)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(line));
+    std::fflush(stderr);
+}
+
+bool writePortFile(const QString& path, quint16 port)
+{
+    QSaveFile f(path);   // written whole or not at all: readers never see a partial number
+    if (!f.open(QIODevice::WriteOnly))
+        return false;
+    f.write(QByteArray::number(port) + '\n');
+    return f.commit();
+}
+
+} // namespace
+
+int runHeadless(QCoreApplication& app, const AppOptions& options)
+{
+    GatewayService gateway;
+    SignalWatcher signals;
+    int exitCode = 0;
+    int signalsSeen = 0;
+
+    QObject::connect(&gateway, &GatewayService::started, &app, [&](const QString& baseUrl) {
+        logLine(QStringLiteral("gatehouse: gateway listening on %1/v1 (headless; SIGINT or SIGTERM stops it)").arg(baseUrl));
+        if (!options.portFile.isEmpty() && !writePortFile(options.portFile, gateway.port())) {
+            logLine(QStringLiteral("gatehouse: cannot write the port file %1").arg(options.portFile));
+            exitCode = 1;
+            gateway.stop();
+        }
+    });
+    QObject::connect(&gateway, &GatewayService::failed, &app, [&](const QString& message) {
+        logLine(QStringLiteral("gatehouse: the gateway could not start: %1").arg(message));
+        exitCode = 1;
+        app.quit();
+    });
+    QObject::connect(&gateway, &GatewayService::stopped, &app, [&] {
+        logLine(QStringLiteral("gatehouse: stopped"));
+        app.quit();
+    });
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, [&](int) {
+        if (++signalsSeen > 1) {
+            logLine(QStringLiteral("gatehouse: second signal, exiting now"));
+            std::fflush(stderr);
+            std::_Exit(130);
+        }
+        logLine(QStringLiteral("gatehouse: shutting down; finishing in-flight requests"));
+        gateway.stop();
+    });
+    if (options.logRequests) {
+        QObject::connect(&gateway, &GatewayService::recordsReady, &app, [](const RecordBatch& batch) {
+            for (const RequestRecord& r : *batch) {
+                std::fprintf(stderr, "%s %s %s %s %s %d %lldms%s\n",
+                             qPrintable(r.receivedAt.toString(Qt::ISODateWithMs)), qPrintable(r.method), qPrintable(r.path),
+                             qPrintable(r.provider.isEmpty() ? QStringLiteral("-") : r.provider),
+                             qPrintable(r.model.isEmpty() ? QStringLiteral("-") : r.model), r.status, r.totalMs,
+                             r.errorMessage.isEmpty() ? "" : qPrintable(QStringLiteral(" error: ") + r.errorMessage.left(200)));
+            }
+        });
+    }
+    gateway.start(options.gateway);
+    const int rc = app.exec();
+    return exitCode != 0 ? exitCode : rc;
+}
+
+} // namespace gatehouse

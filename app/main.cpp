@@ -1,0 +1,77 @@
+// Gatehouse: one main for the desktop console and the headless gateway (--headless).
+// Headless mode never creates a QApplication, so it runs with no display and no GUI libraries loaded.
+
+#include "app_settings.h"
+#include "command_line.h"
+#include "headless_runner.h"
+#include "signal_watcher.h"
+
+#include "gateway_service.h"
+#include "main_window.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+#include <memory>
+
+using namespace gatehouse;
+
+namespace {
+
+int runGui(QApplication& app, const AppOptions& options)
+{
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/gatehouse/icons/gatehouse.svg")));
+    GatewayService gateway;
+    MainWindow window(&gateway);
+    window.show();
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, &gateway, [&gateway] { gateway.stopAndWait(); });
+    gateway.start(options.gateway);
+    return app.exec();
+}
+
+bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const bool headless = wantsHeadless(argc, argv);
+    if (!headless && !hasDisplay()) {
+        bool helpOnly = false;
+        for (int i = 1; i < argc; ++i)
+            helpOnly |= !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--version") || !std::strcmp(argv[i], "-v");
+        if (!helpOnly) {
+            std::fprintf(stderr, "gatehouse: no display found. Run 'gatehouse --headless' to serve the gateway without a window.\n");
+            return 2;
+        }
+    }
+    std::unique_ptr<QCoreApplication> app = (headless || !hasDisplay())
+        ? std::make_unique<QCoreApplication>(argc, argv)
+        : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Gatehouse"));
+    QCoreApplication::setApplicationName(QStringLiteral("gatehouse"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(GATEHOUSE_VERSION));
+
+    QStringList warnings;
+    const GatewaySettings defaults = loadGatewaySettings(&warnings);
+    const CommandLineResult cl = parseCommandLine(QCoreApplication::arguments(), defaults);
+    if (!cl.options) {
+        std::FILE* out = cl.exitCode == 0 ? stdout : stderr;
+        std::fprintf(out, "%s\n", qPrintable(cl.message));
+        return cl.exitCode;
+    }
+    for (const QString& w : warnings)
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(w));
+
+    if (headless)
+        return runHeadless(*app, *cl.options);
+    return runGui(static_cast<QApplication&>(*app), *cl.options);
+}

@@ -1,0 +1,96 @@
+#include "gateway_service.h"
+
+#include "gateway_worker.h"
+#include "providers/provider_registry.h"
+
+#include <QEventLoop>
+#include <QThread>
+
+namespace gatehouse {
+
+GatewayService::GatewayService(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<gatehouse::RecordBatch>("gatehouse::RecordBatch");
+}
+
+GatewayService::~GatewayService()
+{
+    stopAndWait();
+}
+
+QString GatewayService::baseUrl() const
+{
+    QString host = settings_.bindAddress;
+    if (host == QLatin1String("0.0.0.0"))
+        host = QStringLiteral("127.0.0.1");
+    else if (host.contains(QLatin1Char(':')))
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    return QStringLiteral("http://%1:%2").arg(host).arg(port_);
+}
+
+void GatewayService::start(const GatewaySettings& settings)
+{
+    if (thread_)
+        return;
+    settings_ = settings;
+    std::shared_ptr<const ProviderRegistry> providers;
+    try {
+        providers = ProviderRegistry::builtIn();
+    } catch (const std::exception& e) {
+        QMetaObject::invokeMethod(this, [this, msg = QString::fromUtf8(e.what())] { Q_EMIT failed(msg); }, Qt::QueuedConnection);
+        return;
+    }
+    thread_ = new QThread(this);
+    thread_->setObjectName(QStringLiteral("gateway"));
+    worker_ = new GatewayWorker(settings_, providers);
+    worker_->moveToThread(thread_);
+    connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &GatewayWorker::recordsReady, this, &GatewayService::recordsReady);
+    connect(worker_, &GatewayWorker::started, this, [this](quint16 port) {
+        port_ = port;
+        running_ = true;
+        Q_EMIT started(baseUrl());
+    });
+    connect(worker_, &GatewayWorker::failed, this, [this](const QString& message) {
+        thread_->quit();
+        thread_->wait();
+        thread_->deleteLater();
+        thread_ = nullptr;
+        worker_ = nullptr;
+        Q_EMIT failed(message);
+    });
+    connect(worker_, &GatewayWorker::drained, this, [this] {
+        thread_->quit();
+        thread_->wait();   // the worker is idle: this returns at once
+        thread_->deleteLater();
+        thread_ = nullptr;
+        worker_ = nullptr;
+        running_ = false;
+        Q_EMIT stopped();
+    });
+    thread_->start();
+    const quint16 port = settings_.port;
+    QMetaObject::invokeMethod(worker_, [w = worker_, port] { w->start(port); }, Qt::QueuedConnection);
+}
+
+void GatewayService::stop()
+{
+    if (!worker_)
+        return;
+    QMetaObject::invokeMethod(worker_, &GatewayWorker::shutdown, Qt::QueuedConnection);
+}
+
+void GatewayService::stopAndWait()
+{
+    if (!thread_)
+        return;
+    QEventLoop loop;
+    connect(this, &GatewayService::stopped, &loop, &QEventLoop::quit);
+    connect(this, &GatewayService::failed, &loop, &QEventLoop::quit);
+    stop();
+    if (thread_)
+        loop.exec();
+}
+
+} // namespace gatehouse

@@ -1,0 +1,49 @@
+#pragma once
+// The embedded gateway as the rest of the application sees it: start it on its own thread, observe
+// its records, stop it. All signals are delivered queued on the thread that owns the service.
+
+#include "gateway_settings.h"
+#include "observability/request_record.h"
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+class QThread;
+
+namespace gatehouse {
+
+class GatewayWorker;
+
+class GatewayService : public QObject {
+    Q_OBJECT
+public:
+    explicit GatewayService(QObject* parent = nullptr);
+    ~GatewayService() override;
+
+    // Starts the gateway thread and its listener. Result arrives as started() or failed().
+    void start(const GatewaySettings& settings);
+    // Stops accepting, lets in-flight requests finish (up to shutdownGraceMs), then ends the thread.
+    // Emits stopped() when done. Blocking variant for destructors and tests.
+    void stop();
+    void stopAndWait();
+
+    bool isRunning() const { return running_; }
+    quint16 port() const { return port_; }        // the bound port, valid after started()
+    QString baseUrl() const;                       // http://host:port
+
+Q_SIGNALS:
+    void started(const QString& baseUrl);
+    void failed(const QString& message);
+    void stopped();
+    void recordsReady(const gatehouse::RecordBatch& batch);
+
+private:
+    GatewaySettings settings_;
+    QThread* thread_ = nullptr;
+    GatewayWorker* worker_ = nullptr;   // lives on thread_
+    bool running_ = false;
+    quint16 port_ = 0;
+};
+
+} // namespace gatehouse

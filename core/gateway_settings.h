@@ -1,0 +1,23 @@
+#pragma once
+// What the gateway needs to start: where to listen and the limits it enforces. Immutable once started.
+
+#include <QString>
+#include <cstdint>
+
+namespace gatehouse {
+
+struct GatewaySettings {
+    QString bindAddress = QStringLiteral("127.0.0.1");
+    quint16 port = 8787;                      // 0 picks a free port (tests)
+    qint64 maxBodyBytes = 32 * 1024 * 1024;   // request bodies above this get 413
+    int maxHeaderBytes = 64 * 1024;           // request line + header block above this gets 431
+    int headerTimeoutMs = 10'000;             // first byte of a request -> end of its headers
+    int bodyTimeoutMs = 60'000;               // longest silence while a request body is arriving
+    int idleTimeoutMs = 75'000;               // keep-alive connection with no request in flight
+    int upstreamConnectTimeoutMs = 10'000;
+    int shutdownGraceMs = 30'000;             // in-flight requests get this long to finish on shutdown
+    int recordBodyCapBytes = 64 * 1024;       // request/response bodies kept in a record, each
+    int recordFlushIntervalMs = 100;          // records are handed to observers at most this often
+};
+
+} // namespace gatehouse

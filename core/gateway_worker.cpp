@@ -1,0 +1,107 @@
+#include "gateway_worker.h"
+
+#include "http/http_listener.h"
+#include "observability/record_batcher.h"
+#include "pipeline/gateway_handler.h"
+#include "pipeline/id_generator.h"
+#include "pipeline/pipeline_context.h"
+#include "providers/mock_transport.h"
+#include "providers/provider_registry.h"
+#include "upstream/curl_multi_client.h"
+
+#include <QHostAddress>
+
+namespace gatehouse {
+
+GatewayWorker::GatewayWorker(const GatewaySettings& settings, std::shared_ptr<const ProviderRegistry> providers)
+    : settings_(settings)
+    , providers_(std::move(providers))
+    , drainPoll_(this)    // parented so they move to the worker's thread with it
+    , graceTimer_(this)
+{
+}
+
+GatewayWorker::~GatewayWorker()
+{
+    // Children (listener, connections, exchanges, transports) go with the QObject tree; exchanges
+    // cancel their transfers while the transports still exist because they are deleted first.
+    delete listener_;
+    listener_ = nullptr;
+}
+
+void GatewayWorker::start(quint16 port)
+{
+    ids_ = std::make_unique<IdGenerator>();
+    curl_ = new CurlMultiClient(this);
+    mock_ = new MockTransport(this);
+    records_ = new RecordBatcher(settings_.recordFlushIntervalMs, this);
+    connect(records_, &RecordBatcher::batchReady, this, &GatewayWorker::recordsReady);
+
+    ctx_ = std::make_unique<PipelineContext>();
+    ctx_->providers = providers_;
+    ctx_->http = curl_;
+    ctx_->mock = mock_;
+    ctx_->records = records_;
+    ctx_->ids = ids_.get();
+    ctx_->settings = settings_;
+    ctx_->uptime.start();
+    handler_ = std::make_unique<GatewayHandler>(*ctx_);
+
+    ConnectionLimits limits;
+    limits.parser.maxHeaderBytes = settings_.maxHeaderBytes;
+    limits.parser.maxBodyBytes = settings_.maxBodyBytes;
+    limits.headerTimeoutMs = settings_.headerTimeoutMs;
+    limits.bodyTimeoutMs = settings_.bodyTimeoutMs;
+    limits.idleTimeoutMs = settings_.idleTimeoutMs;
+    listener_ = new HttpListener(limits, handler_.get(), this);
+
+    QHostAddress address;
+    if (!address.setAddress(settings_.bindAddress)) {
+        Q_EMIT failed(QStringLiteral("'%1' is not an IP address to bind to.").arg(settings_.bindAddress));
+        return;
+    }
+    QString error;
+    if (!listener_->listenShared(address, port, &error)) {
+        Q_EMIT failed(error);
+        return;
+    }
+    Q_EMIT started(listener_->serverPort());
+}
+
+void GatewayWorker::shutdown()
+{
+    if (draining_)
+        return;
+    draining_ = true;
+    if (!listener_) {
+        Q_EMIT drained();
+        return;
+    }
+    handler_->setDraining(true);
+    listener_->drain();
+    // In-flight answers finish on their own; poll cheaply until they have, or the grace time is up.
+    drainPoll_.setInterval(20);
+    connect(&drainPoll_, &QTimer::timeout, this, &GatewayWorker::checkDrained);
+    drainPoll_.start();
+    graceTimer_.setSingleShot(true);
+    connect(&graceTimer_, &QTimer::timeout, this, [this] {
+        delete listener_;   // closes what is left; their exchanges record the abort
+        listener_ = nullptr;
+        checkDrained();
+    });
+    graceTimer_.start(settings_.shutdownGraceMs);
+    checkDrained();
+}
+
+void GatewayWorker::checkDrained()
+{
+    const bool idle = ctx_->inFlight == 0 && (!listener_ || listener_->connectionCount() == 0);
+    if (!idle && graceTimer_.isActive())
+        return;
+    drainPoll_.stop();
+    graceTimer_.stop();
+    records_->flush();
+    Q_EMIT drained();
+}
+
+} // namespace gatehouse

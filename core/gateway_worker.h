@@ -1,0 +1,57 @@
+#pragma once
+// One gateway thread's share of the work: a listener on the shared port, the libcurl client, the mock
+// transport, the pipeline context and a record batcher. Created on its own thread; every member is
+// touched only from there.
+
+#include "gateway_settings.h"
+#include "observability/request_record.h"
+
+#include <QObject>
+#include <QTimer>
+#include <memory>
+
+namespace gatehouse {
+
+class CurlMultiClient;
+class GatewayHandler;
+class HttpListener;
+class IdGenerator;
+class MockTransport;
+class ProviderRegistry;
+class RecordBatcher;
+struct PipelineContext;
+
+class GatewayWorker : public QObject {
+    Q_OBJECT
+public:
+    GatewayWorker(const GatewaySettings& settings, std::shared_ptr<const ProviderRegistry> providers);
+    ~GatewayWorker() override;
+
+public Q_SLOTS:
+    void start(quint16 port);   // port 0: let the kernel choose (first worker only)
+    void shutdown();            // stop accepting, finish in-flight requests, then emit drained()
+
+Q_SIGNALS:
+    void started(quint16 port);
+    void failed(const QString& message);
+    void drained();
+    void recordsReady(const gatehouse::RecordBatch& batch);
+
+private:
+    void checkDrained();
+
+    GatewaySettings settings_;
+    std::shared_ptr<const ProviderRegistry> providers_;
+    std::unique_ptr<PipelineContext> ctx_;
+    std::unique_ptr<IdGenerator> ids_;
+    std::unique_ptr<GatewayHandler> handler_;
+    CurlMultiClient* curl_ = nullptr;
+    MockTransport* mock_ = nullptr;
+    RecordBatcher* records_ = nullptr;
+    HttpListener* listener_ = nullptr;
+    QTimer drainPoll_;
+    QTimer graceTimer_;
+    bool draining_ = false;
+};
+
+} // namespace gatehouse

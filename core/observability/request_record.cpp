@@ -1,0 +1,44 @@
+#include "observability/request_record.h"
+
+#include <nlohmann/json.hpp>
+
+namespace gatehouse {
+
+namespace {
+nlohmann::json optionalInt(qint64 v) { return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v); }
+std::string s(const QString& q) { return q.toStdString(); }
+} // namespace
+
+void to_json(nlohmann::json& j, const RequestRecord& r)
+{
+    j = {
+        {"request_id", s(r.requestId)},
+        {"trace_id", s(r.traceId)},
+        {"received_at", r.receivedAt.toUTC().toString(Qt::ISODateWithMs).toStdString()},
+        {"total_ms", r.totalMs},
+        {"upstream_ms", optionalInt(r.upstreamMs)},
+        {"first_byte_ms", optionalInt(r.firstByteMs)},
+        {"method", s(r.method)},
+        {"path", s(r.path)},
+        {"provider", s(r.provider)},
+        {"model", s(r.model)},
+        {"upstream_url", s(r.upstreamUrl)},
+        {"attempts", r.attempts},
+        {"status", r.status},
+        {"stream", r.stream},
+        {"error_type", s(r.errorType)},
+        {"error_message", s(r.errorMessage)},
+        {"prompt_tokens", optionalInt(r.promptTokens)},
+        {"completion_tokens", optionalInt(r.completionTokens)},
+        {"total_tokens", optionalInt(r.totalTokens)},
+        {"client_address", s(r.clientAddress)},
+        {"user_agent", s(r.userAgent)},
+        {"metadata", r.metadata},
+        {"request_bytes", r.requestBytes},
+        {"response_bytes", r.responseBytes},
+        {"request_body_truncated", r.requestBodyTruncated},
+        {"response_body_truncated", r.responseBodyTruncated},
+    };
+}
+
+} // namespace gatehouse

@@ -1,0 +1,71 @@
+#pragma once
+// One finished request as the gateway saw it: what observers (the live window, the log store) receive.
+// Plain value type; built on the gateway thread, then shared read-only in batches.
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+#include <QMetaType>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gatehouse {
+
+struct RequestRecord {
+    // identity
+    QString requestId;          // x-portkey-request-id sent back to the client
+    QString traceId;            // x-portkey-trace-id (generated when the client sent none)
+
+    // timing (wall clock for display; durations measured on a monotonic clock)
+    QDateTime receivedAt;
+    qint64 totalMs = 0;         // received -> last byte written
+    qint64 upstreamMs = -1;     // upstream start -> upstream finished; -1 if no upstream call
+    qint64 firstByteMs = -1;    // received -> first response byte from upstream; -1 if none
+
+    // routing
+    QString method;             // GET / POST
+    QString path;               // /v1/chat/completions ...
+    QString provider;           // provider id, empty when the request failed before routing
+    QString model;              // model as requested
+    QString upstreamUrl;        // without credentials
+    int attempts = 0;           // upstream attempts made
+
+    // result
+    int status = 0;             // HTTP status returned to the client
+    bool stream = false;
+    QString errorType;          // OpenAI error type when the gateway answered with an error
+    QString errorMessage;
+
+    // usage (-1 when the upstream did not report it)
+    qint64 promptTokens = -1;
+    qint64 completionTokens = -1;
+    qint64 totalTokens = -1;
+
+    // client
+    QString clientAddress;
+    QString userAgent;
+    std::map<std::string, std::string> metadata;  // x-portkey-metadata
+
+    // sizes and bodies (bodies are size-capped and have secrets redacted)
+    qint64 requestBytes = 0;
+    qint64 responseBytes = 0;
+    QByteArray requestBody;
+    QByteArray responseBody;
+    bool requestBodyTruncated = false;
+    bool responseBodyTruncated = false;
+};
+
+void to_json(nlohmann::json& j, const RequestRecord& r);
+
+// Records travel between threads in immutable batches: one queued signal per burst, never one per request.
+using RecordBatch = std::shared_ptr<const std::vector<RequestRecord>>;
+
+} // namespace gatehouse
+
+Q_DECLARE_METATYPE(gatehouse::RecordBatch)

@@ -1,0 +1,208 @@
+#include "pipeline/client_options.h"
+
+#include <QUrl>
+
+namespace gatehouse {
+
+namespace {
+
+QString str(QByteArrayView v) { return QString::fromUtf8(v.data(), v.size()).trimmed(); }
+
+ApiError headerError(const QString& header, const QString& message, const QString& code)
+{
+    return ApiError::badRequest(message, code, header);
+}
+
+std::optional<ApiError> parseMetadata(QByteArrayView raw, const QString& source, std::map<std::string, std::string>& out)
+{
+    const auto j = nlohmann::json::parse(raw.begin(), raw.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        return headerError(source, QStringLiteral("%1 must be a JSON object of string values, e.g. {\"_user\":\"u1\",\"env\":\"prod\"}.").arg(source),
+                           QStringLiteral("invalid_metadata"));
+    }
+    for (const auto& [key, value] : j.items()) {
+        if (value.is_string())
+            out[key] = value.get<std::string>();
+        else if (value.is_number() || value.is_boolean())
+            out[key] = value.dump();
+        else if (value.is_null())
+            continue;
+        else
+            return headerError(source, QStringLiteral("%1: value of '%2' must be a string, number or boolean.")
+                                           .arg(source, QString::fromStdString(key)), QStringLiteral("invalid_metadata"));
+    }
+    return std::nullopt;
+}
+
+std::optional<ApiError> parseTimeout(const QString& text, const QString& source, int& out)
+{
+    bool ok = false;
+    const qlonglong v = text.toLongLong(&ok);
+    if (!ok || v <= 0 || v > 3'600'000) {
+        return headerError(source, QStringLiteral("%1 must be a whole number of milliseconds from 1 to 3600000 (got '%2').")
+                                       .arg(source, text.left(64)), QStringLiteral("invalid_request_timeout"));
+    }
+    out = int(v);
+    return std::nullopt;
+}
+
+std::optional<ApiError> parseForwardHeaders(const QString& text, const QString& source, std::vector<QByteArray>& out)
+{
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QByteArray name = part.trimmed().toLower().toUtf8();
+        if (name.isEmpty())
+            continue;
+        if (name == "x-portkey-forward-headers" || name == "host" || name == "content-length"
+            || name == "transfer-encoding" || name == "connection") {
+            return headerError(source, QStringLiteral("%1 must not list the '%2' header.").arg(source, QString::fromUtf8(name)),
+                               QStringLiteral("invalid_forward_headers"));
+        }
+        out.push_back(name);
+    }
+    return std::nullopt;
+}
+
+// The minimal config form: one provider with its credentials. Routing strategies arrive with the
+// routing engine; until then they are refused explicitly rather than ignored.
+std::optional<ApiError> applyConfig(QByteArrayView raw, ClientOptions& o)
+{
+    const QString header = QStringLiteral("x-portkey-config");
+    const QString trimmed = str(raw);
+    if (!trimmed.startsWith(QLatin1Char('{'))) {
+        return headerError(header, QStringLiteral("Saved config '%1' was not found. Pass the config as inline JSON.").arg(trimmed.left(64)),
+                           QStringLiteral("config_not_found"));
+    }
+    const auto j = nlohmann::json::parse(raw.begin(), raw.end(), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return headerError(header, QStringLiteral("x-portkey-config is not valid JSON."), QStringLiteral("invalid_config"));
+    if (j.contains("targets") || j.contains("strategy")) {
+        return headerError(header, QStringLiteral("Routing strategies and targets in x-portkey-config are not supported by this version; "
+                                                  "use a single-provider config {\"provider\":...,\"api_key\":...}."),
+                           QStringLiteral("unsupported_config"));
+    }
+    o.hasConfig = true;
+    auto getString = [&](const char* key, QString& dst) -> std::optional<ApiError> {
+        const auto it = j.find(key);
+        if (it == j.end())
+            return std::nullopt;
+        if (!it->is_string())
+            return headerError(header, QStringLiteral("config.%1 must be a string.").arg(QLatin1String(key)), QStringLiteral("invalid_config"));
+        dst = QString::fromStdString(it->get<std::string>());
+        return std::nullopt;
+    };
+    QString provider, apiKey, customHost, virtualKey;
+    if (auto e = getString("provider", provider)) return e;
+    if (auto e = getString("api_key", apiKey)) return e;
+    if (auto e = getString("custom_host", customHost)) return e;
+    if (auto e = getString("virtual_key", virtualKey)) return e;
+    if (!provider.isEmpty()) {
+        // As in Portkey: a config that names its provider brings its own key; Authorization is not used.
+        o.provider = provider;
+        o.apiKey = apiKey;
+    }
+    if (!customHost.isEmpty())
+        o.customHost = customHost.toUtf8();
+    if (!virtualKey.isEmpty())
+        o.virtualKey = virtualKey;
+    if (const auto it = j.find("request_timeout"); it != j.end()) {
+        if (!it->is_number_integer() || it->get<long long>() <= 0 || it->get<long long>() > 3'600'000)
+            return headerError(header, QStringLiteral("config.request_timeout must be milliseconds from 1 to 3600000."), QStringLiteral("invalid_config"));
+        o.requestTimeoutMs = int(it->get<long long>());
+    }
+    if (const auto it = j.find("forward_headers"); it != j.end()) {
+        if (!it->is_array())
+            return headerError(header, QStringLiteral("config.forward_headers must be an array of header names."), QStringLiteral("invalid_config"));
+        QStringList names;
+        for (const auto& n : *it) {
+            if (!n.is_string())
+                return headerError(header, QStringLiteral("config.forward_headers must be an array of header names."), QStringLiteral("invalid_config"));
+            names << QString::fromStdString(n.get<std::string>());
+        }
+        if (auto e = parseForwardHeaders(names.join(QLatin1Char(',')), QStringLiteral("config.forward_headers"), o.forwardHeaders))
+            return e;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<ApiError> validateCustomHost(const QByteArray& raw, const QString& source)
+{
+    auto invalid = [&](const QString& why) {
+        return ApiError::badRequest(QStringLiteral("Invalid %1: %2").arg(source, why), QStringLiteral("invalid_custom_host"), source);
+    };
+    for (char c : raw) {
+        if (uchar(c) < 0x20 || c == 0x7f || c == ' ')
+            return invalid(QStringLiteral("it contains whitespace or control characters."));
+    }
+    const QUrl url(QString::fromUtf8(raw), QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+        return invalid(QStringLiteral("it must be an http:// or https:// base URL, e.g. http://localhost:11434/v1."));
+    if (url.host().isEmpty())
+        return invalid(QStringLiteral("it has no host."));
+    if (!url.userInfo().isEmpty())
+        return invalid(QStringLiteral("credentials in the URL are not allowed; send the key as Authorization."));
+    if (url.hasQuery() || url.hasFragment())
+        return invalid(QStringLiteral("a base URL has no query or fragment."));
+    const QString host = url.host().toLower();
+    if (host == QLatin1String("169.254.169.254") || host == QLatin1String("metadata.google.internal")
+        || host == QLatin1String("metadata.azure.com") || host == QLatin1String("fd00:ec2::254"))
+        return invalid(QStringLiteral("cloud metadata endpoints are refused."));
+    return std::nullopt;
+}
+
+std::variant<ClientOptions, ApiError> parseClientOptions(const HttpRequest& request)
+{
+    ClientOptions o;
+    if (const auto cfg = request.header("x-portkey-config"); !cfg.isEmpty()) {
+        if (auto e = applyConfig(cfg, o))
+            return *e;
+    }
+    if (o.provider.isEmpty()) {
+        o.provider = str(request.header("x-portkey-provider"));
+        QString auth = str(request.header("authorization"));
+        if (auth.startsWith(QLatin1String("Bearer "), Qt::CaseInsensitive))
+            auth = auth.mid(7).trimmed();
+        o.apiKey = auth;
+    }
+    if (const auto host = request.header("x-portkey-custom-host"); !host.isEmpty())
+        o.customHost = host.trimmed().toByteArray();   // header beats config, as in Portkey
+    if (!o.customHost.isEmpty()) {
+        const QString source = request.header("x-portkey-custom-host").isEmpty() ? QStringLiteral("config.custom_host")
+                                                                                 : QStringLiteral("x-portkey-custom-host");
+        if (auto e = validateCustomHost(o.customHost, source))
+            return *e;
+    }
+    o.traceId = str(request.header("x-portkey-trace-id")).left(256);
+    o.spanId = str(request.header("x-portkey-span-id")).left(256);
+    o.parentSpanId = str(request.header("x-portkey-parent-span-id")).left(256);
+    o.spanName = str(request.header("x-portkey-span-name")).left(256);
+    if (const auto md = request.header("x-portkey-metadata"); !md.isEmpty()) {
+        if (auto e = parseMetadata(md, QStringLiteral("x-portkey-metadata"), o.metadata))
+            return *e;
+    }
+    if (const auto t = request.header("x-portkey-request-timeout"); !t.isEmpty()) {
+        if (auto e = parseTimeout(str(t), QStringLiteral("x-portkey-request-timeout"), o.requestTimeoutMs))
+            return *e;
+    }
+    if (const auto fh = request.header("x-portkey-forward-headers"); !fh.isEmpty()) {
+        o.forwardHeaders.clear();   // header beats config
+        if (auto e = parseForwardHeaders(str(fh), QStringLiteral("x-portkey-forward-headers"), o.forwardHeaders))
+            return *e;
+    }
+    if (const auto s = request.header("x-portkey-strict-open-ai-compliance"); !s.isEmpty()) {
+        const QString v = str(s).toLower();
+        if (v != QLatin1String("true") && v != QLatin1String("false")) {
+            return headerError(QStringLiteral("x-portkey-strict-open-ai-compliance"),
+                               QStringLiteral("x-portkey-strict-open-ai-compliance must be true or false."), QStringLiteral("invalid_header"));
+        }
+        o.strictOpenAiCompliance = v == QLatin1String("true");
+    }
+    o.cacheForceRefresh = hasHeader(request.headers, "x-portkey-cache-force-refresh");   // presence, as in Portkey
+    o.cacheNamespace = str(request.header("x-portkey-cache-namespace")).left(256);
+    if (const auto vk = request.header("x-portkey-virtual-key"); !vk.isEmpty())
+        o.virtualKey = str(vk);
+    return o;
+}
+
+} // namespace gatehouse

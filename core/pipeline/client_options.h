@@ -1,0 +1,40 @@
+#pragma once
+// What a client asked for through Portkey's request headers (x-portkey-*, Authorization, ...).
+// Parsed and validated once per request; bad values become a 400 naming the header.
+
+#include "http/http_request.h"
+#include "pipeline/api_error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QString>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace gatehouse {
+
+struct ClientOptions {
+    QString provider;                 // x-portkey-provider (or config.provider)
+    QString apiKey;                   // Authorization (Bearer optional) or config.api_key
+    QByteArray customHost;            // x-portkey-custom-host (or config.custom_host)
+    QString traceId;                  // x-portkey-trace-id; empty when the client sent none
+    QString spanId, parentSpanId, spanName;
+    std::map<std::string, std::string> metadata;   // x-portkey-metadata
+    int requestTimeoutMs = 0;         // x-portkey-request-timeout (or config.request_timeout); 0 = none
+    std::vector<QByteArray> forwardHeaders;        // lower-case names
+    bool strictOpenAiCompliance = true;
+    bool cacheForceRefresh = false;
+    QString cacheNamespace;
+    QString virtualKey;
+    bool hasConfig = false;           // x-portkey-config given
+};
+
+// Header order matters only for error reporting: the first bad header is reported.
+std::variant<ClientOptions, ApiError> parseClientOptions(const HttpRequest& request);
+
+// A custom host must be an http(s) base URL without credentials; cloud metadata endpoints are refused.
+std::optional<ApiError> validateCustomHost(const QByteArray& url, const QString& source);
+
+} // namespace gatehouse

@@ -1,0 +1,76 @@
+#include "pipeline/gateway_handler.h"
+
+#include "pipeline/api_error.h"
+#include "pipeline/exchange.h"
+
+#include <nlohmann/json.hpp>
+
+namespace gatehouse {
+
+namespace {
+
+struct Route {
+    const char* path;
+    const char* method;
+    Endpoint endpoint;
+};
+
+constexpr Route kRoutes[] = {
+    {"/v1/chat/completions", "POST", Endpoint::ChatCompletions},
+    {"/v1/completions", "POST", Endpoint::Completions},
+    {"/v1/embeddings", "POST", Endpoint::Embeddings},
+    {"/v1/models", "GET", Endpoint::Models},
+};
+
+std::variant<Endpoint, ApiError> resolveRoute(const HttpRequest& r)
+{
+    QByteArray path = r.path;
+    if (path.size() > 1 && path.endsWith('/'))
+        path.chop(1);
+    for (const Route& route : kRoutes) {
+        if (path == route.path) {
+            if (r.method == route.method)
+                return route.endpoint;
+            return ApiError::methodNotAllowed(QStringLiteral("%1 %2 is not supported; use %3.")
+                                                  .arg(QString::fromLatin1(r.method), QString::fromUtf8(path), QLatin1String(route.method)));
+        }
+    }
+    return ApiError::notFound(QStringLiteral("Unknown route %1 %2. The gateway serves POST /v1/chat/completions, "
+                                             "POST /v1/completions, POST /v1/embeddings and GET /v1/models.")
+                                  .arg(QString::fromLatin1(r.method), QString::fromUtf8(r.path.left(200))));
+}
+
+HeaderList jsonHeaders()
+{
+    return {{QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json")}};
+}
+
+} // namespace
+
+void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writer, const ClientInfo& client)
+{
+    if (request.path.startsWith("/v1/")) {
+        auto route = resolveRoute(request);
+        auto* exchange = new Exchange(ctx_, std::move(request), writer, client, std::move(route));
+        exchange->start();
+        return;
+    }
+    if (request.path == "/health" && request.method == "GET") {
+        const nlohmann::json j = {{"status", draining_ ? "draining" : "ok"},
+                                  {"version", GATEHOUSE_VERSION},
+                                  {"uptime_s", ctx_.uptime.elapsed() / 1000},
+                                  {"in_flight", ctx_.inFlight}};
+        writer->sendFull(draining_ ? 503 : 200, jsonHeaders(), QByteArray::fromStdString(j.dump()));
+        return;
+    }
+    if (request.path == "/" && request.method == "GET") {
+        writer->sendFull(200, {{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/plain; charset=utf-8")}},
+                         QByteArrayLiteral("Gatehouse gateway is running. OpenAI-compatible API at /v1\n"));
+        return;
+    }
+    const auto route = resolveRoute(request);
+    const ApiError& err = std::get<ApiError>(route);
+    writer->sendFull(err.status, jsonHeaders(), err.toJson());
+}
+
+} // namespace gatehouse

@@ -1,0 +1,35 @@
+#pragma once
+// One HTTP call to a provider, fully resolved: the transport needs nothing else.
+
+#include "http/http_request.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace gatehouse {
+
+struct UpstreamRequest {
+    QByteArray method = QByteArrayLiteral("POST");
+    QByteArray url;
+    HeaderList headers;           // sent as given (credentials included; never logged)
+    QByteArray body;
+    int timeoutMs = 0;            // whole transfer; 0 = none
+    int connectTimeoutMs = 10'000;
+};
+
+// How a transfer ended. Transport errors are distinct from HTTP error statuses.
+struct TransferResult {
+    enum class Error {
+        None,
+        ConnectFailed,   // refused, unreachable, DNS failure
+        Timeout,         // the transfer's timeoutMs
+        ConnectTimeout,
+        Tls,
+        Reset,           // connection broken after it was established
+        Other,
+    };
+    Error error = Error::None;
+    QString message;     // human-readable; never contains credentials
+};
+
+} // namespace gatehouse

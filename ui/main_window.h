@@ -1,0 +1,93 @@
+#pragma once
+// The console's main window, first version: the live request view. A toolbar (pause, clear,
+// auto-scroll, filter), the request table over a filter proxy, the selected request's details below
+// it, and a status bar with the gateway's state and live request/error counts.
+
+#include "observability/request_record.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QModelIndex;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTableView;
+
+namespace gatehouse {
+
+class GatewayService;
+class RequestDetailView;
+class RequestTableModel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // `gateway` may be null (no live records); it must outlive the window otherwise.
+    explicit MainWindow(GatewayService* gateway, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    RequestTableModel* requestModel() const { return model_; }
+    QSortFilterProxyModel* requestProxy() const { return proxy_; }
+    QTableView* requestTable() const { return table_; }
+    RequestDetailView* detailView() const { return detail_; }
+    QLineEdit* filterEdit() const { return filterEdit_; }
+
+    qint64 requestCount() const { return requestCount_; }
+    qint64 errorCount() const { return errorCount_; }
+    QString gatewayStatusText() const;
+    QString countsText() const;
+    bool isPaused() const;
+    bool isAutoScroll() const { return autoScroll_; }
+
+public Q_SLOTS:
+    // What GatewayService::recordsReady is connected to: counts the records and queues them for the table.
+    void addRecords(const gatehouse::RecordBatch& batch);
+    void setPaused(bool paused);
+    void setAutoScroll(bool on);
+    void clearRequests();
+
+private:
+    void buildToolBar();
+    void buildCentral();
+    void buildStatusBar();
+    void connectGateway();
+    void sizeColumns();
+
+    void onGatewayStarted(const QString& baseUrl);
+    void onGatewayFailed(const QString& message);
+    void onGatewayStopped();
+    void setGatewayStatus(const QString& text, bool error);
+    void onCurrentRowChanged(const QModelIndex& current);
+    void onFilterTextChanged(const QString& text);
+    void scrollToNewest();
+    void updateCounts();
+
+    GatewayService* gateway_ = nullptr;
+    RequestTableModel* model_ = nullptr;
+    QSortFilterProxyModel* proxy_ = nullptr;
+    QTableView* table_ = nullptr;
+    RequestDetailView* detail_ = nullptr;
+    QSplitter* splitter_ = nullptr;
+    QLineEdit* filterEdit_ = nullptr;
+
+    QAction* pauseAction_ = nullptr;
+    QAction* clearAction_ = nullptr;
+    QAction* autoScrollAction_ = nullptr;
+
+    QLabel* gatewayLabel_ = nullptr;
+    QLabel* queuedLabel_ = nullptr;
+    QLabel* countsLabel_ = nullptr;
+
+    QTimer scrollTimer_;   // auto-scroll at most every 100 ms, not on every insert
+    bool autoScroll_ = true;
+    bool removingRows_ = false;
+    bool currentLostInRemoval_ = false;
+    quint64 pickSerial_ = 0;   // bumped whenever a row is picked (current row set outside a removal)
+    qint64 requestCount_ = 0;
+    qint64 errorCount_ = 0;
+};
+
+} // namespace gatehouse
