@@ -67,7 +67,6 @@ private:
 
     void onNewConnection();
     void processBuffer(QTcpSocket* socket);
-    void handle(QTcpSocket* socket, const Received& request);
     void respond(QTcpSocket* socket, const Received& request);
     void writeSimple(QTcpSocket* socket, int status, const QByteArray& contentType, const QByteArray& body,
                      const QByteArray& extraHeaders = {});
