@@ -65,7 +65,7 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
     if (options.logRequests) {
         QObject::connect(&gateway, &GatewayService::recordsReady, &app, [](const RecordBatch& batch) {
             for (const RequestRecord& r : *batch) {
-                std::fprintf(stderr, "%s %s %s %s %s %d %lldms%s\n",
+                std::fprintf(stderr, "%s %s %s %s %s %d %.1fms%s\n",
                              qPrintable(r.receivedAt.toString(Qt::ISODateWithMs)), qPrintable(r.method), qPrintable(r.path),
                              qPrintable(r.provider.isEmpty() ? QStringLiteral("-") : r.provider),
                              qPrintable(r.model.isEmpty() ? QStringLiteral("-") : r.model), r.status, r.totalMs,

@@ -6,6 +6,7 @@ namespace gatehouse {
 
 namespace {
 nlohmann::json optionalInt(qint64 v) { return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v); }
+nlohmann::json optionalMs(double v) { return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v); }
 std::string s(const QString& q) { return q.toStdString(); }
 } // namespace
 
@@ -16,8 +17,8 @@ void to_json(nlohmann::json& j, const RequestRecord& r)
         {"trace_id", s(r.traceId)},
         {"received_at", r.receivedAt.toUTC().toString(Qt::ISODateWithMs).toStdString()},
         {"total_ms", r.totalMs},
-        {"upstream_ms", optionalInt(r.upstreamMs)},
-        {"first_byte_ms", optionalInt(r.firstByteMs)},
+        {"upstream_ms", optionalMs(r.upstreamMs)},
+        {"first_byte_ms", optionalMs(r.firstByteMs)},
         {"method", s(r.method)},
         {"path", s(r.path)},
         {"provider", s(r.provider)},

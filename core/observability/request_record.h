@@ -24,9 +24,10 @@ struct RequestRecord {
 
     // timing (wall clock for display; durations measured on a monotonic clock)
     QDateTime receivedAt;
-    qint64 totalMs = 0;         // received -> last byte written
-    qint64 upstreamMs = -1;     // upstream start -> upstream finished; -1 if no upstream call
-    qint64 firstByteMs = -1;    // received -> first response byte from upstream; -1 if none
+    // durations in milliseconds with sub-millisecond precision (local models and mocks answer in µs)
+    double totalMs = 0;         // received -> last byte written
+    double upstreamMs = -1;     // upstream start -> upstream finished; -1 if no upstream call
+    double firstByteMs = -1;    // received -> first response byte from upstream; -1 if none
 
     // routing
     QString method;             // GET / POST

@@ -188,7 +188,7 @@ std::optional<ApiError> Exchange::resolveAndSend()
         up.connectTimeoutMs = options_.requestTimeoutMs;
     record_.upstreamUrl = QString::fromUtf8(redactUrl(up.url));
     transport_ = provider_->info().transport == TransportKind::Mock ? ctx_.mock : ctx_.http;
-    upstreamStartMs_ = clock_.elapsed();
+    upstreamStartMs_ = elapsedMs();
     record_.attempts = 1;
     transferActive_ = true;
     transfer_ = transport_->start(std::move(up), this);
@@ -199,7 +199,7 @@ void Exchange::onUpstreamHead(int status, HeaderList&& headers)
 {
     upstreamStatus_ = status;
     upstreamHeaders_ = std::move(headers);
-    record_.firstByteMs = clock_.elapsed();
+    record_.firstByteMs = elapsedMs();
     const bool sse = findHeader(upstreamHeaders_, "content-type").startsWith("text/event-stream");
     streaming_ = sse && status >= 200 && status < 300;
     if (streaming_)
@@ -242,7 +242,7 @@ void Exchange::onUpstreamDone(const TransferResult& result)
     transferActive_ = false;
     if (done_)
         return;
-    record_.upstreamMs = clock_.elapsed() - upstreamStartMs_;
+    record_.upstreamMs = elapsedMs() - upstreamStartMs_;
     if (result.error != TransferResult::Error::None) {
         if (writer_->headSent())
             return failStream(transportError(result));
@@ -363,7 +363,7 @@ void Exchange::complete()
     done_ = true;
     if (record_.status == 0)
         record_.status = writer_->status();
-    record_.totalMs = clock_.elapsed();
+    record_.totalMs = elapsedMs();
     record_.responseBytes = writer_->bodyBytesSent();
     record_.requestBody = redactBody(request_.body, ctx_.settings.recordBodyCapBytes, &record_.requestBodyTruncated);
     ctx_.records->add(std::move(record_));

@@ -62,7 +62,8 @@ private:
     bool done_ = false;
 
     QElapsedTimer clock_;
-    qint64 upstreamStartMs_ = -1;
+    double upstreamStartMs_ = -1;
+    double elapsedMs() const { return double(clock_.nsecsElapsed()) / 1e6; }
     int upstreamStatus_ = 0;
     HeaderList upstreamHeaders_;
     QByteArray upstreamBody_;      // whole answer when not streaming

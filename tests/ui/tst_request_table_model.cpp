@@ -105,7 +105,7 @@ void TestRequestTableModel::cellTextIsComputedFromTheRecord()
     QCOMPARE(f.text(0, M::ModelColumn), QStringLiteral("gpt-4o-mini"));
     QCOMPARE(f.text(0, M::StatusColumn), QStringLiteral("200"));
     QCOMPARE(f.text(0, M::LatencyColumn), QStringLiteral("200"));
-    QCOMPARE(f.text(0, M::TtfbColumn), QStringLiteral("90"));
+    QCOMPARE(f.text(0, M::TtfbColumn), QStringLiteral("90.0"));
     QCOMPARE(f.text(0, M::TokensColumn), QStringLiteral("12/30/42"));
     QCOMPARE(f.text(0, M::StreamColumn), QString());
     QCOMPARE(f.text(0, M::TraceIdColumn), QStringLiteral("trace-0"));

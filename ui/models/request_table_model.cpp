@@ -1,5 +1,7 @@
 #include "models/request_table_model.h"
 
+#include "duration_format.h"
+
 #include <QColor>
 #include <QLocale>
 
@@ -162,9 +164,9 @@ QVariant RequestTableModel::displayText(const RequestRecord& r, int column) cons
     case StatusColumn:
         return r.status > 0 ? QString::number(r.status) : kDash;
     case LatencyColumn:
-        return numberOrDash(r.totalMs);
+        return formatMs(r.totalMs);
     case TtfbColumn:
-        return numberOrDash(r.firstByteMs);
+        return formatMs(r.firstByteMs);
     case TokensColumn:
         return tokensText(r);
     case StreamColumn:

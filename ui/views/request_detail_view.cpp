@@ -1,5 +1,7 @@
 #include "views/request_detail_view.h"
 
+#include "duration_format.h"
+
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QLabel>
@@ -26,9 +28,9 @@ QString orDash(const QString& s)
     return s.isEmpty() ? kDash : s;
 }
 
-QString msText(qint64 ms)
+QString msText(double ms)
 {
-    return ms < 0 ? kDash : QLocale().toString(ms) + QStringLiteral(" ms");
+    return ms < 0 ? kDash : formatMs(ms) + QStringLiteral(" ms");
 }
 
 QString countText(qint64 n)
