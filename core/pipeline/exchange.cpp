@@ -82,6 +82,13 @@ void Exchange::start()
     if (auto* o = std::get_if<ClientOptions>(&parsed)) {
         options_ = std::move(*o);
         record_.metadata = options_.metadata;
+    } else {
+        // Even a request with a bad header gets its trace id and provider echoed, so the client can
+        // match the error to its call.
+        options_.traceId = QString::fromUtf8(request_.header("x-portkey-trace-id").toByteArray()).trimmed().left(256);
+        provider_ = ctx_.providers->find(QString::fromUtf8(request_.header("x-portkey-provider").toByteArray()).trimmed());
+        if (provider_)
+            record_.provider = provider_->id();
     }
     record_.traceId = options_.traceId.isEmpty() ? QString::fromLatin1(ctx_.ids->traceId()) : options_.traceId;
 

@@ -162,7 +162,10 @@ describe('Gatehouse wire contract (plain fetch)', () => {
 });
 
 describe('Gatehouse process lifecycle', () => {
-  test('SIGINT stops it with exit code 0', T, async () => {
+  // Long enough for a failed start (15 s) or stop (15 s) to report its own error.
+  const L = { timeout: 40_000 };
+
+  test('SIGINT stops it with exit code 0', L, async () => {
     const gw = await startGateway();
     try {
       await gw.stopAndAssertClean({ signal: 'SIGINT' });
@@ -171,10 +174,11 @@ describe('Gatehouse process lifecycle', () => {
     }
   });
 
-  test('SIGTERM lets an in-flight request finish, then exits 0', T, async () => {
+  test('SIGTERM lets an in-flight request finish, then exits 0', L, async () => {
     const mock = await startMockOpenAI();
-    const gw = await startGateway();
+    let gw;
     try {
+      gw = await startGateway();
       const pending = fetch(`${gw.baseURL}/chat/completions`, {
         method: 'POST',
         headers: {
@@ -197,7 +201,7 @@ describe('Gatehouse process lifecycle', () => {
       assert.equal(body.choices[0].message.content, UPSTREAM_PREFIX + 'still there?');
       await stopped;
     } finally {
-      gw.kill();
+      gw?.kill();
       await mock.close();
     }
   });

@@ -208,6 +208,8 @@ export async function startMockOpenAI() {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
+  // Never keep a test process alive just because a test forgot to close its upstream.
+  server.unref();
   const { port } = server.address();
   return {
     port,
