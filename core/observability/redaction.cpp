@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cstring>
 #include <string_view>
 
 namespace gatehouse {
@@ -41,12 +42,28 @@ void redact(nlohmann::json& j)
 
 bool mayHoldSecret(const QByteArray& body)
 {
-    // Cheap pre-check: only bodies that mention such a key are parsed and rewritten.
-    for (auto k : kSecretKeys) {
-        if (body.contains(QByteArrayView(k.data(), qsizetype(k.size()))))
+    // One pass over the body: every quoted string directly followed by ':' is an object key; only
+    // bodies with a credential-like key are parsed and rewritten.
+    const char* p = body.constData();
+    const char* const end = p + body.size();
+    while ((p = static_cast<const char*>(std::memchr(p, '"', std::size_t(end - p)))) != nullptr) {
+        const char* const start = ++p;
+        while (p < end && *p != '"') {
+            if (*p == '\\')
+                ++p;
+            ++p;
+        }
+        if (p >= end)
+            return false;
+        const std::size_t len = std::size_t(p - start);
+        ++p;
+        const char* q = p;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'))
+            ++q;
+        if (q < end && *q == ':' && len >= 6 && len <= 21 && isSecretKey(std::string(start, len)))
             return true;
     }
-    return body.contains("API_KEY") || body.contains("apiKey") || body.contains("Authorization");
+    return false;
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "pipeline/client_options.h"
 
-#include <QUrl>
+#include <QStringList>
+
 
 namespace gatehouse {
 
@@ -128,6 +129,7 @@ std::optional<ApiError> applyConfig(QByteArrayView raw, ClientOptions& o)
 
 std::optional<ApiError> validateCustomHost(const QByteArray& raw, const QString& source)
 {
+    // A hand-written check (no QUrl): this runs on every request that names a custom host.
     auto invalid = [&](const QString& why) {
         return ApiError::badRequest(QStringLiteral("Invalid %1: %2").arg(source, why), QStringLiteral("invalid_custom_host"), source);
     };
@@ -135,18 +137,52 @@ std::optional<ApiError> validateCustomHost(const QByteArray& raw, const QString&
         if (uchar(c) < 0x20 || c == 0x7f || c == ' ')
             return invalid(QStringLiteral("it contains whitespace or control characters."));
     }
-    const QUrl url(QString::fromUtf8(raw), QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+    QByteArrayView rest(raw);
+    if (rest.startsWith("https://"))
+        rest = rest.sliced(8);
+    else if (rest.startsWith("http://"))
+        rest = rest.sliced(7);
+    else
         return invalid(QStringLiteral("it must be an http:// or https:// base URL, e.g. http://localhost:11434/v1."));
-    if (url.host().isEmpty())
-        return invalid(QStringLiteral("it has no host."));
-    if (!url.userInfo().isEmpty())
+    const qsizetype slash = rest.indexOf('/');
+    const QByteArrayView authority = slash < 0 ? rest : rest.first(slash);
+    const QByteArrayView path = slash < 0 ? QByteArrayView() : rest.sliced(slash);
+    if (authority.contains('@'))
         return invalid(QStringLiteral("credentials in the URL are not allowed; send the key as Authorization."));
-    if (url.hasQuery() || url.hasFragment())
+    if (path.contains('?') || path.contains('#'))
         return invalid(QStringLiteral("a base URL has no query or fragment."));
-    const QString host = url.host().toLower();
-    if (host == QLatin1String("169.254.169.254") || host == QLatin1String("metadata.google.internal")
-        || host == QLatin1String("metadata.azure.com") || host == QLatin1String("fd00:ec2::254"))
+    QByteArrayView host = authority;
+    QByteArrayView port;
+    if (authority.startsWith('[')) {
+        const qsizetype close = authority.indexOf(']');
+        if (close < 0)
+            return invalid(QStringLiteral("the IPv6 address is not closed with ']'."));
+        host = authority.sliced(1, close - 1);
+        const QByteArrayView after = authority.sliced(close + 1);
+        if (!after.isEmpty() && !after.startsWith(':'))
+            return invalid(QStringLiteral("unexpected text after the IPv6 address."));
+        port = after.isEmpty() ? QByteArrayView() : after.sliced(1);
+    } else if (const qsizetype colon = authority.lastIndexOf(':'); colon >= 0) {
+        host = authority.first(colon);
+        port = authority.sliced(colon + 1);
+    }
+    if (host.isEmpty())
+        return invalid(QStringLiteral("it has no host."));
+    for (char c : host) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                     || c == '_' || c == ':';
+        if (!ok)
+            return invalid(QStringLiteral("the host name contains '%1'.").arg(QLatin1Char(c)));
+    }
+    if (!port.isEmpty() || authority.endsWith(':')) {
+        bool ok = false;
+        const int n = port.toInt(&ok);
+        if (!ok || n < 1 || n > 65535)
+            return invalid(QStringLiteral("the port must be a number from 1 to 65535."));
+    }
+    const QByteArray lower = host.toByteArray().toLower();
+    if (lower == "169.254.169.254" || lower == "metadata.google.internal" || lower == "metadata.azure.com"
+        || lower == "fd00:ec2::254")
         return invalid(QStringLiteral("cloud metadata endpoints are refused."));
     return std::nullopt;
 }

@@ -144,15 +144,15 @@ std::optional<ApiError> Exchange::resolveAndSend()
         return ApiError::unauthorized(QStringLiteral("Virtual key '%1' is not defined in this gateway.").arg(options_.virtualKey.left(64)),
                                       QStringLiteral("virtual_key_not_found"));
     }
-    const QString valid = ctx_.providers->ids().join(QStringLiteral(", "));
+    auto valid = [this] { return ctx_.providers->ids().join(QStringLiteral(", ")); };
     if (options_.provider.isEmpty()) {
         return ApiError::badRequest(QStringLiteral("No provider given: send the x-portkey-provider header (or x-portkey-config). "
-                                                   "Valid providers: %1.").arg(valid),
+                                                   "Valid providers: %1.").arg(valid()),
                                     QStringLiteral("missing_provider"), QStringLiteral("x-portkey-provider"));
     }
     provider_ = ctx_.providers->find(options_.provider);
     if (!provider_) {
-        return ApiError::badRequest(QStringLiteral("Unknown provider '%1'. Valid providers: %2.").arg(options_.provider.left(64), valid),
+        return ApiError::badRequest(QStringLiteral("Unknown provider '%1'. Valid providers: %2.").arg(options_.provider.left(64), valid()),
                                     QStringLiteral("invalid_provider"), QStringLiteral("x-portkey-provider"));
     }
     record_.provider = provider_->id();

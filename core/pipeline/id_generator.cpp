@@ -1,5 +1,6 @@
 #include "pipeline/id_generator.h"
 
+#include <cstring>
 #include <random>
 
 namespace gatehouse {
@@ -16,12 +17,29 @@ IdGenerator::IdGenerator(Random random)
 {
 }
 
+namespace {
+
+// Writes the low `digits` hex digits of v, most significant first.
+char* putHex(char* out, std::uint64_t v, int digits)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int i = digits - 1; i >= 0; --i) {
+        out[i] = kHex[v & 0xf];
+        v >>= 4;
+    }
+    return out + digits;
+}
+
+} // namespace
+
 QByteArray IdGenerator::requestId()
 {
-    const std::uint64_t a = random_();
-    const std::uint64_t b = random_();
-    return "req_" + QByteArray::number(qulonglong(a), 16).rightJustified(16, '0')
-         + QByteArray::number(qulonglong(b >> 32), 16).rightJustified(8, '0');
+    QByteArray out(4 + 24, Qt::Uninitialized);
+    char* p = out.data();
+    std::memcpy(p, "req_", 4);
+    p = putHex(p + 4, random_(), 16);
+    putHex(p, random_() >> 32, 8);
+    return out;
 }
 
 QByteArray IdGenerator::traceId()
@@ -30,9 +48,14 @@ QByteArray IdGenerator::traceId()
     std::uint64_t lo = random_();
     hi = (hi & 0xffffffffffff0fffull) | 0x0000000000004000ull;   // version 4
     lo = (lo & 0x3fffffffffffffffull) | 0x8000000000000000ull;   // variant 10
-    const QByteArray h = QByteArray::number(qulonglong(hi), 16).rightJustified(16, '0');
-    const QByteArray l = QByteArray::number(qulonglong(lo), 16).rightJustified(16, '0');
-    return h.left(8) + '-' + h.mid(8, 4) + '-' + h.mid(12, 4) + '-' + l.left(4) + '-' + l.mid(4);
+    QByteArray out(36, Qt::Uninitialized);
+    char* p = out.data();
+    p = putHex(p, hi >> 32, 8); *p++ = '-';
+    p = putHex(p, hi >> 16, 4); *p++ = '-';
+    p = putHex(p, hi, 4); *p++ = '-';
+    p = putHex(p, lo >> 48, 4); *p++ = '-';
+    putHex(p, lo, 12);
+    return out;
 }
 
 } // namespace gatehouse

@@ -268,8 +268,15 @@ size_t CurlMultiClient::onCurlHeader(char* data, size_t size, size_t n, void* p)
     }
     const qsizetype colon = line.indexOf(':');
     if (colon > 0) {
-        t->responseHeaders.emplace_back(line.first(colon).toByteArray().trimmed().toLower(),
-                                        line.sliced(colon + 1).toByteArray().trimmed());
+        QByteArrayView value = line.sliced(colon + 1);
+        while (!value.isEmpty() && (value.front() == ' ' || value.front() == '\t'))
+            value = value.sliced(1);
+        QByteArray name(line.data(), colon);
+        for (char& c : name) {
+            if (c >= 'A' && c <= 'Z')
+                c = char(c + ('a' - 'A'));
+        }
+        t->responseHeaders.emplace_back(std::move(name), value.toByteArray());
     }
     return len;
 }
