@@ -35,6 +35,10 @@ HttpConnection::HttpConnection(qintptr socketDescriptor, const ConnectionLimits&
     timer_.setTimerType(Qt::CoarseTimer);
     connect(&timer_, &QTimer::timeout, this, &HttpConnection::onTimeout);
     connect(socket_, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(socket_, &QTcpSocket::bytesWritten, this, [this] {
+        if (active_ && active_->onDrained_ && socket_->bytesToWrite() < ResponseWriter::kLowWaterBytes)
+            active_->onDrained_();
+    });
     connect(socket_, &QTcpSocket::disconnected, this, [this] { close(true); });
     connect(socket_, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) { close(true); });
     armTimer();

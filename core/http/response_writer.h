@@ -33,6 +33,9 @@ public:
 
     // Called once if the client disconnects (or the connection fails) before finish().
     void setOnAbort(std::function<void()> cb) { onAbort_ = std::move(cb); }
+    // Called when written output has drained below the low-water mark (kLowWaterBytes).
+    void setOnDrained(std::function<void()> cb) { onDrained_ = std::move(cb); }
+    static constexpr qint64 kLowWaterBytes = 256 * 1024;
 
 private:
     friend class HttpConnection;
@@ -41,6 +44,7 @@ private:
 
     HttpConnection* conn_;
     std::function<void()> onAbort_;
+    std::function<void()> onDrained_;
     bool headSent_ = false;
     bool chunked_ = false;
     bool finished_ = false;

@@ -14,6 +14,7 @@ namespace {
 
 constexpr qsizetype kMaxBufferedResponse = 256 * 1024 * 1024;   // a whole (non-streamed) answer
 constexpr qsizetype kStreamTailBytes = 16 * 1024;
+constexpr qint64 kHighWaterBytes = 1024 * 1024;   // client output buffered before the upstream is paused
 
 bool isHopByHop(const QByteArray& name)
 {
@@ -77,6 +78,12 @@ Exchange::~Exchange()
 void Exchange::start()
 {
     writer_->setOnAbort([this] { onClientAbort(); });
+    writer_->setOnDrained([this] {
+        if (paused_ && transferActive_) {
+            paused_ = false;
+            transport_->setPaused(transfer_, false);
+        }
+    });
 
     auto parsed = parseClientOptions(request_);
     if (auto* o = std::get_if<ClientOptions>(&parsed)) {
@@ -220,6 +227,11 @@ void Exchange::onUpstreamData(QByteArrayView data)
     if (streaming_) {
         captureResponse(data);
         writer_->sendBody(data);   // may abort the exchange if the client is gone
+        if (!done_ && !paused_ && writer_->pendingBytes() > kHighWaterBytes) {
+            // A slow reader: stop reading upstream until its socket drains (bounded memory).
+            paused_ = true;
+            transport_->setPaused(transfer_, true);
+        }
         return;
     }
     if (upstreamBody_.size() + data.size() > kMaxBufferedResponse) {

@@ -59,6 +59,7 @@ private:
     TransferId transfer_ = 0;
     bool transferActive_ = false;
     bool streaming_ = false;
+    bool paused_ = false;          // upstream reads paused while a slow client catches up
     bool done_ = false;
 
     QElapsedTimer clock_;

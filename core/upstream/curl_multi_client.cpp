@@ -174,8 +174,17 @@ void CurlMultiClient::cancel(TransferId id)
 void CurlMultiClient::setPaused(TransferId id, bool paused)
 {
     auto it = transfers_.find(id);
-    if (it != transfers_.end())
-        curl_easy_pause(it->second->easy, paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
+    if (it == transfers_.end())
+        return;
+    // Unpausing may deliver buffered data at once, from inside curl: treat it like a drive.
+    ++driveDepth_;
+    curl_easy_pause(it->second->easy, paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
+    --driveDepth_;
+    if (driveDepth_ > 0)
+        return;
+    for (TransferId removed : std::exchange(deferredRemovals_, {}))
+        removeTransfer(removed);
+    processCompleted();
 }
 
 void CurlMultiClient::removeTransfer(TransferId id)
