@@ -61,7 +61,7 @@ void GatewayWorker::start(quint16 port)
         return;
     }
     QString error;
-    if (!listener_->listenShared(address, port, &error)) {
+    if (!listener_->listenOn(address, port, &error)) {
         Q_EMIT failed(error);
         return;
     }

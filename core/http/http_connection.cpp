@@ -98,6 +98,7 @@ void HttpConnection::processInput()
 void HttpConnection::dispatch(HttpRequest&& request)
 {
     keepAliveCurrent_ = request.keepAlive;
+    headCurrent_ = request.method == "HEAD";
     httpMinorCurrent_ = request.httpMinor;
     active_ = ResponseWriterPtr(new ResponseWriter(this));
     timer_.stop();
@@ -119,6 +120,7 @@ void HttpConnection::answerProtocolError(int status, const QByteArray& message)
         return;
     }
     const QByteArray body = err.toJson();
+    headCurrent_ = false;   // protocol errors answer a request that was never parsed
     writeHead(status, {{QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json")}},
               body.size(), false);
     writeBody(body, false);
@@ -207,6 +209,8 @@ void HttpConnection::writeHead(int status, const HeaderList& headers, qint64 con
 
 void HttpConnection::writeBody(QByteArrayView data, bool chunked)
 {
+    if (headCurrent_)
+        return;
     if (!chunked) {
         socket_->write(data.data(), data.size());
         return;
@@ -221,7 +225,7 @@ void HttpConnection::writeBody(QByteArrayView data, bool chunked)
 
 void HttpConnection::finishResponse(bool chunked)
 {
-    if (chunked)
+    if (chunked && !headCurrent_)
         socket_->write("0\r\n\r\n", 5);
     socket_->flush();
     active_.reset();

@@ -61,6 +61,7 @@ private:
     ResponseWriterPtr active_;
     ClientInfo client_;
     bool keepAliveCurrent_ = true;
+    bool headCurrent_ = false;   // HEAD: the answer's head only, never a body
     int httpMinorCurrent_ = 1;
     bool closeAfterResponse_ = false;
     bool closed_ = false;

@@ -17,7 +17,7 @@ HttpListener::HttpListener(const ConnectionLimits& limits, RequestHandler* handl
     setMaxPendingConnections(4096);
 }
 
-bool HttpListener::listenShared(const QHostAddress& address, quint16 port, QString* error)
+bool HttpListener::listenOn(const QHostAddress& address, quint16 port, QString* error)
 {
     const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
     const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -25,9 +25,10 @@ bool HttpListener::listenShared(const QHostAddress& address, quint16 port, QStri
         *error = QString::fromLocal8Bit(std::strerror(errno));
         return false;
     }
+    // SO_REUSEADDR only: restarts may rebind while old connections sit in TIME_WAIT, but a second
+    // gateway can never bind a port that is already serving (SO_REUSEPORT would let it share).
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
 
     sockaddr_storage ss{};
     socklen_t len = 0;

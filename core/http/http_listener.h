@@ -1,6 +1,5 @@
 #pragma once
-// The gateway's listening socket on one event-loop thread. Several listeners (one per worker thread)
-// can share a port through SO_REUSEPORT so the kernel spreads connections across threads.
+// The gateway's listening socket on its event-loop thread: accepts connections and owns them.
 
 #include "http/http_connection.h"
 
@@ -15,8 +14,8 @@ class HttpListener : public QTcpServer {
 public:
     HttpListener(const ConnectionLimits& limits, RequestHandler* handler, QObject* parent = nullptr);
 
-    // Binds with SO_REUSEADDR/SO_REUSEPORT and listens. port 0 picks a free port.
-    bool listenShared(const QHostAddress& address, quint16 port, QString* error);
+    // Binds (SO_REUSEADDR, backlog 1024) and listens. port 0 picks a free port.
+    bool listenOn(const QHostAddress& address, quint16 port, QString* error);
 
     int connectionCount() const { return int(connections_.size()); }
     int busyConnectionCount() const;

@@ -66,14 +66,40 @@ bool mayHoldSecret(const QByteArray& body)
     return false;
 }
 
-} // namespace
-
-QByteArray redactBody(const QByteArray& body, int capBytes, bool* truncated)
+// For bodies that are not JSON (a broken body, a form post): after any credential-like name, the
+// value up to the next delimiter is replaced, whatever the syntax (key=value, "key": "value", ...).
+QByteArray redactText(const QByteArray& body)
 {
     QByteArray out = body;
-    if (mayHoldSecret(body)) {
+    const QByteArray lower = body.toLower();
+    for (auto key : kSecretKeys) {
+        const QByteArrayView k(key.data(), qsizetype(key.size()));
+        for (qsizetype at = lower.indexOf(k); at >= 0; at = lower.indexOf(k, at + k.size())) {
+            qsizetype v = at + k.size();
+            while (v < out.size() && (out[v] == '"' || out[v] == '\'' || out[v] == ' ' || out[v] == ':' || out[v] == '='))
+                ++v;
+            qsizetype e = v;
+            while (e < out.size() && !QByteArrayView("&\"', \n\r\t}]").contains(out[e]))
+                ++e;
+            if (e > v)
+                out.replace(v, e - v, "[REDACTED]");
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+QByteArray redactBody(const QByteArray& body, int capBytes, bool* truncated, BodyKind kind)
+{
+    QByteArray out = body;
+    if (kind == BodyKind::NotJson) {
+        out = redactText(body);
+    } else if (mayHoldSecret(body)) {
         auto j = nlohmann::json::parse(body.constBegin(), body.constEnd(), nullptr, false);
-        if (!j.is_discarded()) {
+        if (j.is_discarded()) {
+            out = redactText(body);
+        } else {
             redact(j);
             out = QByteArray::fromStdString(j.dump());
         }

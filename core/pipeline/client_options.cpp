@@ -2,6 +2,11 @@
 
 #include <QStringList>
 
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cstdint>
+#include <netinet/in.h>
+
 
 namespace gatehouse {
 
@@ -125,6 +130,35 @@ std::optional<ApiError> applyConfig(QByteArrayView raw, ClientOptions& o)
     return std::nullopt;
 }
 
+// Cloud metadata services answer on link-local addresses and well-known names. Hosts are compared
+// the way the resolver will read them: inet_aton accepts decimal, hex, octal and short IPv4 forms,
+// IPv6 literals may embed IPv4, and a trailing dot names the same host.
+bool isCloudMetadataHost(QByteArrayView host)
+{
+    QByteArray name = host.toByteArray().toLower();
+    while (name.endsWith('.'))
+        name.chop(1);
+    if (name == "metadata.google.internal" || name == "metadata.azure.com" || name == "metadata"
+        || name == "instance-data")
+        return true;
+    auto linkLocal = [](std::uint32_t hostOrder) { return (hostOrder >> 16) == 0xa9fe; };   // 169.254/16
+    in_addr v4{};
+    if (::inet_aton(name.constData(), &v4) != 0)
+        return linkLocal(ntohl(v4.s_addr));
+    in6_addr v6{};
+    if (::inet_pton(AF_INET6, name.constData(), &v6) == 1) {
+        const auto* b = v6.s6_addr;
+        const bool mapped = std::all_of(b, b + 10, [](unsigned char c) { return c == 0; }) && b[10] == 0xff && b[11] == 0xff;
+        const bool compat = std::all_of(b, b + 12, [](unsigned char c) { return c == 0; });
+        if (mapped || compat)
+            return linkLocal((std::uint32_t(b[12]) << 24) | (std::uint32_t(b[13]) << 16) | (std::uint32_t(b[14]) << 8) | b[15]);
+        const bool ec2 = b[0] == 0xfd && b[1] == 0x00 && b[2] == 0x0e && b[3] == 0xc2;   // fd00:ec2::/32
+        const bool fe80 = b[0] == 0xfe && (b[1] & 0xc0) == 0x80;                        // fe80::/10
+        return ec2 || fe80;
+    }
+    return false;
+}
+
 } // namespace
 
 std::optional<ApiError> validateCustomHost(const QByteArray& raw, const QString& source)
@@ -180,10 +214,8 @@ std::optional<ApiError> validateCustomHost(const QByteArray& raw, const QString&
         if (!ok || n < 1 || n > 65535)
             return invalid(QStringLiteral("the port must be a number from 1 to 65535."));
     }
-    const QByteArray lower = host.toByteArray().toLower();
-    if (lower == "169.254.169.254" || lower == "metadata.google.internal" || lower == "metadata.azure.com"
-        || lower == "fd00:ec2::254")
-        return invalid(QStringLiteral("cloud metadata endpoints are refused."));
+    if (isCloudMetadataHost(host))
+        return invalid(QStringLiteral("cloud metadata endpoints (link-local 169.254.0.0/16) are refused."));
     return std::nullopt;
 }
 

@@ -60,7 +60,7 @@ Exchange::Exchange(PipelineContext& ctx, HttpRequest&& request, ResponseWriterPt
 {
     clock_.start();
     ++ctx_.inFlight;
-    record_.receivedAt = QDateTime::currentDateTime();
+    record_.receivedAt = QDateTime::currentDateTimeUtc();   // UTC: no time-zone lookup per request
     record_.requestId = QString::fromLatin1(ctx_.ids->requestId());
     record_.method = QString::fromLatin1(request_.method);
     record_.path = QString::fromUtf8(request_.path);
@@ -76,6 +76,17 @@ Exchange::~Exchange()
 }
 
 void Exchange::start()
+{
+    // Nothing a client sends may take the gateway down: an unexpected exception answers this
+    // request with a 500 instead of escaping into the event loop.
+    try {
+        run();
+    } catch (const std::exception& e) {
+        fail(ApiError::internal(QStringLiteral("Internal error while handling the request: %1").arg(QString::fromUtf8(e.what()))));
+    }
+}
+
+void Exchange::run()
 {
     writer_->setOnAbort([this] { onClientAbort(); });
     writer_->setOnDrained([this] {
@@ -130,6 +141,7 @@ std::optional<ApiError> Exchange::readBody()
                                                             : QStringLiteral("The request body is not valid JSON."),
                                     QStringLiteral("invalid_json"));
     }
+    bodyParsed_ = true;
     if (!body_.is_object())
         return ApiError::badRequest(QStringLiteral("The request body must be a JSON object."), QStringLiteral("invalid_json"));
     if (const auto m = body_.find("model"); m != body_.end()) {
@@ -384,7 +396,8 @@ void Exchange::complete()
         record_.status = writer_->status();
     record_.totalMs = elapsedMs();
     record_.responseBytes = writer_->bodyBytesSent();
-    record_.requestBody = redactBody(request_.body, ctx_.settings.recordBodyCapBytes, &record_.requestBodyTruncated);
+    record_.requestBody = redactBody(request_.body, ctx_.settings.recordBodyCapBytes, &record_.requestBodyTruncated,
+                                     bodyParsed_ || request_.body.isEmpty() ? BodyKind::Unknown : BodyKind::NotJson);
     ctx_.records->add(std::move(record_));
     --ctx_.inFlight;
     deleteLater();

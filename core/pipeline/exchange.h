@@ -37,6 +37,7 @@ public:
     void onUpstreamDone(const TransferResult& result) override;
 
 private:
+    void run();
     std::optional<ApiError> readBody();
     std::optional<ApiError> resolveAndSend();
     void fail(const ApiError& error);
@@ -58,6 +59,7 @@ private:
     Transport* transport_ = nullptr;
     TransferId transfer_ = 0;
     bool transferActive_ = false;
+    bool bodyParsed_ = false;      // the request body is valid JSON (decides how it is redacted)
     bool streaming_ = false;
     bool paused_ = false;          // upstream reads paused while a slow client catches up
     bool done_ = false;

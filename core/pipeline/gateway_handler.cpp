@@ -55,7 +55,8 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
         exchange->start();
         return;
     }
-    if (request.path == "/health" && request.method == "GET") {
+    const bool getOrHead = request.method == "GET" || request.method == "HEAD";   // HEAD: same head, no body
+    if (request.path == "/health" && getOrHead) {
         const nlohmann::json j = {{"status", draining_ ? "draining" : "ok"},
                                   {"version", GATEHOUSE_VERSION},
                                   {"uptime_s", ctx_.uptime.elapsed() / 1000},
@@ -63,7 +64,7 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
         writer->sendFull(draining_ ? 503 : 200, jsonHeaders(), QByteArray::fromStdString(j.dump()));
         return;
     }
-    if (request.path == "/" && request.method == "GET") {
+    if (request.path == "/" && getOrHead) {
         writer->sendFull(200, {{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/plain; charset=utf-8")}},
                          QByteArrayLiteral("Gatehouse gateway is running. OpenAI-compatible API at /v1\n"));
         return;

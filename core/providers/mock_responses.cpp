@@ -1,5 +1,7 @@
 #include "providers/mock_responses.h"
 
+#include "providers/json_fields.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QString>
@@ -21,7 +23,7 @@ std::string contentText(const json& content)
     std::string out;
     if (content.is_array()) {
         for (const auto& part : content) {
-            if (part.is_object() && part.value("type", "") == "text" && part.contains("text") && part["text"].is_string()) {
+            if (json_fields::str(part, "type") == "text" && part.contains("text") && part["text"].is_string()) {
                 if (!out.empty())
                     out += ' ';
                 out += part["text"].get<std::string>();
@@ -35,7 +37,7 @@ std::string lastUserText(const json& request)
 {
     if (const auto m = request.find("messages"); m != request.end() && m->is_array()) {
         for (auto it = m->rbegin(); it != m->rend(); ++it) {
-            if (it->is_object() && it->value("role", "") == "user" && it->contains("content"))
+            if (json_fields::str(*it, "role") == "user" && it->contains("content"))
                 return contentText((*it)["content"]);
         }
     }
@@ -76,7 +78,7 @@ json usageJson(const json& request, const QByteArray& reply)
 
 std::string modelOf(const json& request)
 {
-    std::string model = request.is_object() ? request.value("model", std::string("mock-model")) : "mock-model";
+    std::string model = json_fields::str(request, "model", "mock-model");
     if (const auto at = model.find('@'); at != std::string::npos)
         model.resize(at);   // directives are not part of the model name
     return model.empty() ? "mock-model" : model;
@@ -104,7 +106,7 @@ QByteArray sse(const json& j)
 bool includeUsage(const json& request)
 {
     const auto so = request.find("stream_options");
-    return so != request.end() && so->is_object() && so->value("include_usage", false);
+    return so != request.end() && json_fields::boolean(*so, "include_usage");
 }
 
 } // namespace
@@ -191,8 +193,8 @@ QByteArray embeddings(const json& request)
                 inputs.push_back(x.is_string() ? x.get<std::string>() : x.dump());
         }
     }
-    const int dims = std::clamp(request.value("dimensions", 8), 1, 4096);
-    const bool base64 = request.value("encoding_format", "float") == "base64";
+    const int dims = int(std::clamp<long long>(json_fields::integer(request, "dimensions", 8), 1, 4096));
+    const bool base64 = json_fields::str(request, "encoding_format") == "base64";
     json data = json::array();
     qint64 tokens = 0;
     for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -1,6 +1,7 @@
 #include "providers/mock_transport.h"
 
 #include "providers/mock_directives.h"
+#include "providers/json_fields.h"
 #include "providers/mock_responses.h"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@ namespace gatehouse {
 struct MockTransport::Transfer {
     TransferObserver* observer = nullptr;
     QTimer* timer = nullptr;
+    QTimer* deadline = nullptr;       // the request's timeout, as a real transport would apply it
     int status = 200;
     HeaderList headers;
     std::vector<QByteArray> pieces;   // body pieces; one per SSE event when streaming
@@ -40,43 +42,18 @@ TransferId MockTransport::start(UpstreamRequest&& request, TransferObserver* obs
 
     const auto body = nlohmann::json::parse(request.body.constBegin(), request.body.constEnd(), nullptr, false);
     const nlohmann::json req = body.is_object() ? body : nlohmann::json::object();
-    const bool stream = req.value("stream", false);
+    const bool stream = json_fields::boolean(req, "stream");
     const QByteArray path = request.url.mid(request.url.indexOf("/v1/") + 3);
     const QByteArray id = "mock-" + QByteArray::number(++responseCounter_);
     const qint64 created = QDateTime::currentSecsSinceEpoch();
 
     const QByteArray json = QByteArrayLiteral("application/json");
-    if (d.status >= 400) {
+    try {
+        fillAnswer(*t, d, req, stream, path, id, created);
+    } catch (const std::exception&) {
+        t->status = 500;
         t->headers = {{QByteArrayLiteral("content-type"), json}};
-        if (d.status == 429 || d.status == 503)
-            t->headers.emplace_back(QByteArrayLiteral("retry-after"), QByteArrayLiteral("1"));
-        t->pieces = {mock::error(d.status)};
-    } else if (path.startsWith("/chat/completions")) {
-        if (stream) {
-            t->headers = {{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/event-stream")}};
-            t->pieces = mock::chatCompletionChunks(req, "chatcmpl-" + id, created);
-        } else {
-            t->headers = {{QByteArrayLiteral("content-type"), json}};
-            t->pieces = {mock::chatCompletion(req, "chatcmpl-" + id, created)};
-        }
-    } else if (path.startsWith("/completions")) {
-        if (stream) {
-            t->headers = {{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/event-stream")}};
-            t->pieces = mock::textCompletionChunks(req, "cmpl-" + id, created);
-        } else {
-            t->headers = {{QByteArrayLiteral("content-type"), json}};
-            t->pieces = {mock::textCompletion(req, "cmpl-" + id, created)};
-        }
-    } else if (path.startsWith("/embeddings")) {
-        t->headers = {{QByteArrayLiteral("content-type"), json}};
-        t->pieces = {mock::embeddings(req)};
-    } else if (path.startsWith("/models")) {
-        t->headers = {{QByteArrayLiteral("content-type"), json}};
-        t->pieces = {mock::models()};
-    } else {
-        t->status = 404;
-        t->headers = {{QByteArrayLiteral("content-type"), json}};
-        t->pieces = {mock::error(404)};
+        t->pieces = {mock::error(500)};
     }
     t->headers.emplace_back(QByteArrayLiteral("x-request-id"), "req_" + id);
 
@@ -86,8 +63,59 @@ TransferId MockTransport::start(UpstreamRequest&& request, TransferObserver* obs
     t->timer->setTimerType(Qt::PreciseTimer);
     connect(t->timer, &QTimer::timeout, this, [this, tid] { step(tid); });
     t->timer->start(d.latencyMs);   // 0 still waits for the event loop: never answers inside start()
+    if (request.timeoutMs > 0) {
+        t->deadline = new QTimer(this);
+        t->deadline->setSingleShot(true);
+        connect(t->deadline, &QTimer::timeout, this, [this, tid] {
+            auto it = transfers_.find(tid);
+            if (it == transfers_.end())
+                return;
+            TransferObserver* obs = it->second->observer;
+            cancel(tid);
+            obs->onUpstreamDone({TransferResult::Error::Timeout, QStringLiteral("mock provider: the request timeout elapsed")});
+        });
+        t->deadline->start(request.timeoutMs);
+    }
     transfers_.emplace(tid, std::move(t));
     return tid;
+}
+
+void MockTransport::fillAnswer(Transfer& t, const MockDirectives& d, const nlohmann::json& req, bool stream,
+                               const QByteArray& path, const QByteArray& id, qint64 created)
+{
+    const QByteArray json = QByteArrayLiteral("application/json");
+    if (d.status >= 400) {
+        t.headers = {{QByteArrayLiteral("content-type"), json}};
+        if (d.status == 429 || d.status == 503)
+            t.headers.emplace_back(QByteArrayLiteral("retry-after"), QByteArrayLiteral("1"));
+        t.pieces = {mock::error(d.status)};
+    } else if (path.startsWith("/chat/completions")) {
+        if (stream) {
+            t.headers = {{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/event-stream")}};
+            t.pieces = mock::chatCompletionChunks(req, "chatcmpl-" + id, created);
+        } else {
+            t.headers = {{QByteArrayLiteral("content-type"), json}};
+            t.pieces = {mock::chatCompletion(req, "chatcmpl-" + id, created)};
+        }
+    } else if (path.startsWith("/completions")) {
+        if (stream) {
+            t.headers = {{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/event-stream")}};
+            t.pieces = mock::textCompletionChunks(req, "cmpl-" + id, created);
+        } else {
+            t.headers = {{QByteArrayLiteral("content-type"), json}};
+            t.pieces = {mock::textCompletion(req, "cmpl-" + id, created)};
+        }
+    } else if (path.startsWith("/embeddings")) {
+        t.headers = {{QByteArrayLiteral("content-type"), json}};
+        t.pieces = {mock::embeddings(req)};
+    } else if (path.startsWith("/models")) {
+        t.headers = {{QByteArrayLiteral("content-type"), json}};
+        t.pieces = {mock::models()};
+    } else {
+        t.status = 404;
+        t.headers = {{QByteArrayLiteral("content-type"), json}};
+        t.pieces = {mock::error(404)};
+    }
 }
 
 void MockTransport::cancel(TransferId id)
@@ -95,8 +123,12 @@ void MockTransport::cancel(TransferId id)
     auto it = transfers_.find(id);
     if (it == transfers_.end())
         return;
-    it->second->timer->stop();
-    it->second->timer->deleteLater();
+    for (QTimer* timer : {it->second->timer, it->second->deadline}) {
+        if (timer) {
+            timer->stop();
+            timer->deleteLater();
+        }
+    }
     transfers_.erase(it);
 }
 

@@ -3,7 +3,10 @@
 // process and delivered through the same Transport contract as libcurl, with the latency, pacing,
 // status and mid-stream breaks the request asked for (MockDirectives).
 
+#include "providers/mock_directives.h"
 #include "upstream/transport.h"
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <QObject>
 #include <memory>
@@ -27,6 +30,8 @@ public:
 private:
     struct Transfer;
     void step(TransferId id);
+    void fillAnswer(Transfer& t, const MockDirectives& d, const nlohmann::json& request, bool stream,
+                    const QByteArray& path, const QByteArray& id, qint64 created);
 
     std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers_;
     TransferId nextId_ = 1;

@@ -1,0 +1,35 @@
+#pragma once
+// Typed reads from untrusted JSON that never throw: a field of the wrong type reads as the default.
+// (nlohmann's value() throws type_error on a mismatch, which must never happen on a client's body.)
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace gatehouse::json_fields {
+
+inline std::string str(const nlohmann::json& j, const char* key, const std::string& fallback = {})
+{
+    if (!j.is_object())
+        return fallback;
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+inline bool boolean(const nlohmann::json& j, const char* key, bool fallback = false)
+{
+    if (!j.is_object())
+        return fallback;
+    const auto it = j.find(key);
+    return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+inline long long integer(const nlohmann::json& j, const char* key, long long fallback = 0)
+{
+    if (!j.is_object())
+        return fallback;
+    const auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<long long>() : fallback;
+}
+
+} // namespace gatehouse::json_fields
