@@ -29,7 +29,9 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption maxBody(QStringLiteral("max-body-bytes"), QStringLiteral("Largest request body accepted (default %1).").arg(defaults.maxBodyBytes), QStringLiteral("bytes"));
     const QCommandLineOption portFile(QStringLiteral("port-file"), QStringLiteral("Write the bound port to this file once listening."), QStringLiteral("file"));
     const QCommandLineOption logRequests(QStringLiteral("log-requests"), QStringLiteral("Print one line per request to standard error."));
-    p.addOptions({headless, port, bind, maxBody, portFile, logRequests});
+    const QCommandLineOption configs(QStringLiteral("configs"), QStringLiteral("Saved routing configs: a .json file or a directory of them (ids pc-<file name>); reloaded when they change."), QStringLiteral("path"));
+    const QCommandLineOption defaultConfig(QStringLiteral("default-config"), QStringLiteral("Config id used when a request names none."), QStringLiteral("id"));
+    p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig});
 
     CommandLineResult r;
     if (!p.parse(arguments)) {
@@ -50,6 +52,8 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     o.headless = p.isSet(headless);
     o.logRequests = p.isSet(logRequests);
     o.portFile = p.value(portFile);
+    o.configsPath = p.value(configs);
+    o.defaultConfig = p.value(defaultConfig);
     auto fail = [&r](const QString& message) {
         r.exitCode = 2;
         r.message = message;
@@ -75,6 +79,8 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
             return fail(QStringLiteral("--max-body-bytes must be from 1024 to 4294967296 (got '%1').").arg(p.value(maxBody)));
         o.gateway.maxBodyBytes = v;
     }
+    if (!o.defaultConfig.isEmpty() && o.configsPath.isEmpty())
+        return fail(QStringLiteral("--default-config needs --configs to say where the configs are."));
     r.options = o;
     return r;
 }

@@ -13,6 +13,8 @@ struct AppOptions {
     bool headless = false;
     bool logRequests = false;
     QString portFile;            // write the bound port here once listening
+    QString configsPath;         // saved routing configs: a .json file or a directory of them
+    QString defaultConfig;       // id of the config used when a request names none
     GatewaySettings gateway;
 };
 

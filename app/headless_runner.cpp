@@ -1,6 +1,8 @@
 #include "headless_runner.h"
 
+#include "config_loading.h"
 #include "gateway_service.h"
+#include "routing/config_watcher.h"
 #include "signal_watcher.h"
 
 #include <QCoreApplication>
@@ -72,6 +74,12 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
                              r.errorMessage.isEmpty() ? "" : qPrintable(QStringLiteral(" error: ") + r.errorMessage.left(200)));
             }
         });
+    }
+    QString configError;
+    const auto configs = setupConfigs(options, gateway, &configError);
+    if (!configError.isEmpty()) {
+        logLine(QStringLiteral("gatehouse: ") + configError);
+        return 2;
     }
     gateway.start(options.gateway);
     const int rc = app.exec();

@@ -3,11 +3,13 @@
 
 #include "app_settings.h"
 #include "command_line.h"
+#include "config_loading.h"
 #include "headless_runner.h"
 #include "signal_watcher.h"
 
 #include "gateway_service.h"
 #include "main_window.h"
+#include "routing/config_watcher.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -24,6 +26,12 @@ int runGui(QApplication& app, const AppOptions& options)
 {
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/gatehouse/icons/gatehouse.svg")));
     GatewayService gateway;
+    QString configError;
+    const auto configs = setupConfigs(options, gateway, &configError);
+    if (!configError.isEmpty()) {
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(configError));
+        return 2;
+    }
     MainWindow window(&gateway);
     window.show();
     SignalWatcher signals;

@@ -2,6 +2,7 @@
 
 #include "gateway_worker.h"
 #include "providers/provider_registry.h"
+#include "routing/config_set.h"
 
 #include <QEventLoop>
 #include <QThread>
@@ -44,6 +45,7 @@ void GatewayService::start(const GatewaySettings& settings)
     thread_ = new QThread(this);
     thread_->setObjectName(QStringLiteral("gateway"));
     worker_ = new GatewayWorker(settings_, providers);
+    worker_->setConfigs(configs_);   // before the move: the worker is not running yet
     worker_->moveToThread(thread_);
     connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &GatewayWorker::recordsReady, this, &GatewayService::recordsReady);
@@ -72,6 +74,13 @@ void GatewayService::start(const GatewaySettings& settings)
     thread_->start();
     const quint16 port = settings_.port;
     QMetaObject::invokeMethod(worker_, [w = worker_, port] { w->start(port); }, Qt::QueuedConnection);
+}
+
+void GatewayService::setConfigs(std::shared_ptr<const ConfigSet> configs)
+{
+    configs_ = std::move(configs);
+    if (worker_)
+        QMetaObject::invokeMethod(worker_, [w = worker_, c = configs_] { w->setConfigs(c); }, Qt::QueuedConnection);
 }
 
 void GatewayService::stop()

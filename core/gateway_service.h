@@ -14,6 +14,7 @@ class QThread;
 namespace gatehouse {
 
 class GatewayWorker;
+struct ConfigSet;
 
 class GatewayService : public QObject {
     Q_OBJECT
@@ -28,6 +29,10 @@ public:
     void stop();
     void stopAndWait();
 
+    // Saved configs for x-portkey-config ids (and the default config). Swapped atomically: requests
+    // in flight finish on the set they started with. May be called before or after start().
+    void setConfigs(std::shared_ptr<const ConfigSet> configs);
+
     bool isRunning() const { return running_; }
     quint16 port() const { return port_; }        // the bound port, valid after started()
     QString baseUrl() const;                       // http://host:port
@@ -40,6 +45,7 @@ Q_SIGNALS:
 
 private:
     GatewaySettings settings_;
+    std::shared_ptr<const ConfigSet> configs_;
     QThread* thread_ = nullptr;
     GatewayWorker* worker_ = nullptr;   // lives on thread_
     bool running_ = false;

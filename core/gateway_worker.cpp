@@ -7,6 +7,8 @@
 #include "pipeline/pipeline_context.h"
 #include "providers/mock_transport.h"
 #include "providers/provider_registry.h"
+#include "routing/circuit_breaker.h"
+#include "routing/config_set.h"
 #include "upstream/curl_multi_client.h"
 
 #include <QHostAddress>
@@ -37,7 +39,14 @@ void GatewayWorker::start(quint16 port)
     records_ = new RecordBatcher(settings_.recordFlushIntervalMs, this);
     connect(records_, &RecordBatcher::batchReady, this, &GatewayWorker::recordsReady);
 
+    monotonic_.start();
+    breakers_ = std::make_unique<CircuitBreakerRegistry>([this] { return monotonic_.elapsed(); });
+    random_ = std::mt19937_64(std::random_device{}());
+
     ctx_ = std::make_unique<PipelineContext>();
+    ctx_->breakers = breakers_.get();
+    ctx_->configs = configs_;
+    ctx_->random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
     ctx_->providers = providers_;
     ctx_->http = curl_;
     ctx_->mock = mock_;
@@ -66,6 +75,13 @@ void GatewayWorker::start(quint16 port)
         return;
     }
     Q_EMIT started(listener_->serverPort());
+}
+
+void GatewayWorker::setConfigs(std::shared_ptr<const ConfigSet> configs)
+{
+    configs_ = std::move(configs);
+    if (ctx_)
+        ctx_->configs = configs_;
 }
 
 void GatewayWorker::shutdown()

@@ -6,12 +6,16 @@
 #include "gateway_settings.h"
 #include "observability/request_record.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <memory>
+#include <random>
 
 namespace gatehouse {
 
+class CircuitBreakerRegistry;
+struct ConfigSet;
 class CurlMultiClient;
 class GatewayHandler;
 class HttpListener;
@@ -30,6 +34,7 @@ public:
 public Q_SLOTS:
     void start(quint16 port);   // port 0: let the kernel choose (first worker only)
     void shutdown();            // stop accepting, finish in-flight requests, then emit drained()
+    void setConfigs(std::shared_ptr<const gatehouse::ConfigSet> configs);   // new requests use these
 
 Q_SIGNALS:
     void started(quint16 port);
@@ -42,9 +47,13 @@ private:
 
     GatewaySettings settings_;
     std::shared_ptr<const ProviderRegistry> providers_;
+    std::shared_ptr<const ConfigSet> configs_;
     std::unique_ptr<PipelineContext> ctx_;
     std::unique_ptr<IdGenerator> ids_;
     std::unique_ptr<GatewayHandler> handler_;
+    std::unique_ptr<CircuitBreakerRegistry> breakers_;
+    QElapsedTimer monotonic_;
+    std::mt19937_64 random_;
     CurlMultiClient* curl_ = nullptr;
     MockTransport* mock_ = nullptr;
     RecordBatcher* records_ = nullptr;

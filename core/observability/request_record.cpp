@@ -10,6 +10,12 @@ nlohmann::json optionalMs(double v) { return v < 0 ? nlohmann::json(nullptr) : n
 std::string s(const QString& q) { return q.toStdString(); }
 } // namespace
 
+void to_json(nlohmann::json& j, const AttemptRecord& a)
+{
+    j = {{"path", s(a.path)}, {"provider", s(a.provider)}, {"status", a.status}, {"latency_ms", a.latencyMs},
+         {"error", s(a.error)}};
+}
+
 void to_json(nlohmann::json& j, const RequestRecord& r)
 {
     j = {
@@ -25,6 +31,11 @@ void to_json(nlohmann::json& j, const RequestRecord& r)
         {"model", s(r.model)},
         {"upstream_url", s(r.upstreamUrl)},
         {"attempts", r.attempts},
+        {"retries", r.retries},
+        {"fallback_used", r.fallbackUsed},
+        {"target_path", s(r.targetPath)},
+        {"config_id", s(r.configId)},
+        {"attempt_log", r.attemptLog},
         {"status", r.status},
         {"stream", r.stream},
         {"error_type", s(r.errorType)},

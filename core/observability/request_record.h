@@ -17,6 +17,15 @@
 
 namespace gatehouse {
 
+// One call to a provider within a request (retries and fallbacks make several).
+struct AttemptRecord {
+    QString path;               // config path of the target: "config.targets[1]"
+    QString provider;
+    int status = 0;             // HTTP status, or the gateway's for transport failures
+    double latencyMs = 0;
+    QString error;              // empty on success
+};
+
 struct RequestRecord {
     // identity
     QString requestId;          // x-portkey-request-id sent back to the client
@@ -36,6 +45,11 @@ struct RequestRecord {
     QString model;              // model as requested
     QString upstreamUrl;        // without credentials
     int attempts = 0;           // upstream attempts made
+    int retries = 0;            // x-portkey-retry-attempt-count of the answer (-1: retries ran out)
+    bool fallbackUsed = false;  // the answer came from a later fallback target
+    QString targetPath;         // x-portkey-last-used-option-index
+    QString configId;           // saved config id (empty for inline or no config)
+    std::vector<AttemptRecord> attemptLog;
 
     // result
     int status = 0;             // HTTP status returned to the client
@@ -62,6 +76,7 @@ struct RequestRecord {
     bool responseBodyTruncated = false;
 };
 
+void to_json(nlohmann::json& j, const AttemptRecord& a);
 void to_json(nlohmann::json& j, const RequestRecord& r);
 
 // Records travel between threads in immutable batches: one queued signal per burst, never one per request.

@@ -68,68 +68,6 @@ std::optional<ApiError> parseForwardHeaders(const QString& text, const QString& 
     return std::nullopt;
 }
 
-// The minimal config form: one provider with its credentials. Routing strategies arrive with the
-// routing engine; until then they are refused explicitly rather than ignored.
-std::optional<ApiError> applyConfig(QByteArrayView raw, ClientOptions& o)
-{
-    const QString header = QStringLiteral("x-portkey-config");
-    const QString trimmed = str(raw);
-    if (!trimmed.startsWith(QLatin1Char('{'))) {
-        return headerError(header, QStringLiteral("Saved config '%1' was not found. Pass the config as inline JSON.").arg(trimmed.left(64)),
-                           QStringLiteral("config_not_found"));
-    }
-    const auto j = nlohmann::json::parse(raw.begin(), raw.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return headerError(header, QStringLiteral("x-portkey-config is not valid JSON."), QStringLiteral("invalid_config"));
-    if (j.contains("targets") || j.contains("strategy")) {
-        return headerError(header, QStringLiteral("Routing strategies and targets in x-portkey-config are not supported by this version; "
-                                                  "use a single-provider config {\"provider\":...,\"api_key\":...}."),
-                           QStringLiteral("unsupported_config"));
-    }
-    o.hasConfig = true;
-    auto getString = [&](const char* key, QString& dst) -> std::optional<ApiError> {
-        const auto it = j.find(key);
-        if (it == j.end())
-            return std::nullopt;
-        if (!it->is_string())
-            return headerError(header, QStringLiteral("config.%1 must be a string.").arg(QLatin1String(key)), QStringLiteral("invalid_config"));
-        dst = QString::fromStdString(it->get<std::string>());
-        return std::nullopt;
-    };
-    QString provider, apiKey, customHost, virtualKey;
-    if (auto e = getString("provider", provider)) return e;
-    if (auto e = getString("api_key", apiKey)) return e;
-    if (auto e = getString("custom_host", customHost)) return e;
-    if (auto e = getString("virtual_key", virtualKey)) return e;
-    if (!provider.isEmpty()) {
-        // As in Portkey: a config that names its provider brings its own key; Authorization is not used.
-        o.provider = provider;
-        o.apiKey = apiKey;
-    }
-    if (!customHost.isEmpty())
-        o.customHost = customHost.toUtf8();
-    if (!virtualKey.isEmpty())
-        o.virtualKey = virtualKey;
-    if (const auto it = j.find("request_timeout"); it != j.end()) {
-        if (!it->is_number_integer() || it->get<long long>() <= 0 || it->get<long long>() > 3'600'000)
-            return headerError(header, QStringLiteral("config.request_timeout must be milliseconds from 1 to 3600000."), QStringLiteral("invalid_config"));
-        o.requestTimeoutMs = int(it->get<long long>());
-    }
-    if (const auto it = j.find("forward_headers"); it != j.end()) {
-        if (!it->is_array())
-            return headerError(header, QStringLiteral("config.forward_headers must be an array of header names."), QStringLiteral("invalid_config"));
-        QStringList names;
-        for (const auto& n : *it) {
-            if (!n.is_string())
-                return headerError(header, QStringLiteral("config.forward_headers must be an array of header names."), QStringLiteral("invalid_config"));
-            names << QString::fromStdString(n.get<std::string>());
-        }
-        if (auto e = parseForwardHeaders(names.join(QLatin1Char(',')), QStringLiteral("config.forward_headers"), o.forwardHeaders))
-            return e;
-    }
-    return std::nullopt;
-}
-
 // Cloud metadata services answer on link-local addresses and well-known names. Hosts are compared
 // the way the resolver will read them: inet_aton accepts decimal, hex, octal and short IPv4 forms,
 // IPv6 literals may embed IPv4, and a trailing dot names the same host.
@@ -222,23 +160,16 @@ std::optional<ApiError> validateCustomHost(const QByteArray& raw, const QString&
 std::variant<ClientOptions, ApiError> parseClientOptions(const HttpRequest& request)
 {
     ClientOptions o;
-    if (const auto cfg = request.header("x-portkey-config"); !cfg.isEmpty()) {
-        if (auto e = applyConfig(cfg, o))
-            return *e;
-    }
-    if (o.provider.isEmpty()) {
-        o.provider = str(request.header("x-portkey-provider"));
-        QString auth = str(request.header("authorization"));
-        if (auth.startsWith(QLatin1String("Bearer "), Qt::CaseInsensitive))
-            auth = auth.mid(7).trimmed();
-        o.apiKey = auth;
-    }
+    o.config = request.header("x-portkey-config").trimmed().toByteArray();   // parsed by the routing stage
+    o.provider = str(request.header("x-portkey-provider"));
+    QString auth = str(request.header("authorization"));
+    if (auth.startsWith(QLatin1String("Bearer "), Qt::CaseInsensitive))
+        auth = auth.mid(7).trimmed();
+    o.apiKey = auth;
     if (const auto host = request.header("x-portkey-custom-host"); !host.isEmpty())
-        o.customHost = host.trimmed().toByteArray();   // header beats config, as in Portkey
+        o.customHost = host.trimmed().toByteArray();   // beats config custom_host for every target, as in Portkey
     if (!o.customHost.isEmpty()) {
-        const QString source = request.header("x-portkey-custom-host").isEmpty() ? QStringLiteral("config.custom_host")
-                                                                                 : QStringLiteral("x-portkey-custom-host");
-        if (auto e = validateCustomHost(o.customHost, source))
+        if (auto e = validateCustomHost(o.customHost, QStringLiteral("x-portkey-custom-host")))
             return *e;
     }
     o.traceId = str(request.header("x-portkey-trace-id")).left(256);
@@ -254,7 +185,6 @@ std::variant<ClientOptions, ApiError> parseClientOptions(const HttpRequest& requ
             return *e;
     }
     if (const auto fh = request.header("x-portkey-forward-headers"); !fh.isEmpty()) {
-        o.forwardHeaders.clear();   // header beats config
         if (auto e = parseForwardHeaders(str(fh), QStringLiteral("x-portkey-forward-headers"), o.forwardHeaders))
             return *e;
     }

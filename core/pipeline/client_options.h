@@ -16,19 +16,19 @@
 namespace gatehouse {
 
 struct ClientOptions {
-    QString provider;                 // x-portkey-provider (or config.provider)
-    QString apiKey;                   // Authorization (Bearer optional) or config.api_key
-    QByteArray customHost;            // x-portkey-custom-host (or config.custom_host)
+    QString provider;                 // x-portkey-provider
+    QString apiKey;                   // Authorization (Bearer optional)
+    QByteArray customHost;            // x-portkey-custom-host: beats config custom_host everywhere
     QString traceId;                  // x-portkey-trace-id; empty when the client sent none
     QString spanId, parentSpanId, spanName;
     std::map<std::string, std::string> metadata;   // x-portkey-metadata
-    int requestTimeoutMs = 0;         // x-portkey-request-timeout (or config.request_timeout); 0 = none
-    std::vector<QByteArray> forwardHeaders;        // lower-case names
+    int requestTimeoutMs = 0;         // x-portkey-request-timeout: beats config request_timeout; 0 = none
+    std::vector<QByteArray> forwardHeaders;        // x-portkey-forward-headers, lower-case; beats config
     bool strictOpenAiCompliance = true;
     bool cacheForceRefresh = false;
     QString cacheNamespace;
     QString virtualKey;
-    bool hasConfig = false;           // x-portkey-config given
+    QByteArray config;                // x-portkey-config as sent: inline JSON or a saved config id
 };
 
 // Header order matters only for error reporting: the first bad header is reported.

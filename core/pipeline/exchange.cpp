@@ -5,7 +5,9 @@
 #include "observability/usage.h"
 #include "pipeline/id_generator.h"
 #include "providers/provider_registry.h"
+#include "routing/config_set.h"
 
+#include <QDateTime>
 #include <QUrl>
 
 namespace gatehouse {
@@ -49,6 +51,24 @@ QString jsonErrorMessage(const QByteArray& body)
     return {};
 }
 
+// A config that names no provider anywhere: the request's x-portkey-provider and Authorization apply.
+std::shared_ptr<const RoutingConfig> headerOnlyConfig()
+{
+    static const auto config = std::make_shared<const RoutingConfig>();
+    return config;
+}
+
+void setContentType(HeaderList& headers, const QByteArray& value)
+{
+    for (auto& h : headers) {
+        if (h.first == "content-type") {
+            h.second = value;
+            return;
+        }
+    }
+    headers.emplace_back(QByteArrayLiteral("content-type"), value);
+}
+
 } // namespace
 
 Exchange::Exchange(PipelineContext& ctx, HttpRequest&& request, ResponseWriterPtr writer, const ClientInfo& client,
@@ -57,6 +77,9 @@ Exchange::Exchange(PipelineContext& ctx, HttpRequest&& request, ResponseWriterPt
     , request_(std::move(request))
     , writer_(std::move(writer))
     , route_(std::move(route))
+    , attemptTimer_(this)
+    , firstTokenTimer_(this)
+    , deadlineTimer_(this)
 {
     clock_.start();
     ++ctx_.inFlight;
@@ -67,12 +90,21 @@ Exchange::Exchange(PipelineContext& ctx, HttpRequest&& request, ResponseWriterPt
     record_.clientAddress = client.address;
     record_.userAgent = QString::fromUtf8(request_.header("user-agent").toByteArray()).left(256);
     record_.requestBytes = request_.body.size();
+    for (QTimer* t : {&attemptTimer_, &firstTokenTimer_, &deadlineTimer_}) {
+        t->setSingleShot(true);
+        t->setTimerType(Qt::PreciseTimer);
+    }
 }
 
 Exchange::~Exchange()
 {
     if (transferActive_)
         transport_->cancel(transfer_);
+}
+
+qint64 Exchange::nowMsUtc()
+{
+    return QDateTime::currentMSecsSinceEpoch();
 }
 
 void Exchange::start()
@@ -82,6 +114,9 @@ void Exchange::start()
     try {
         run();
     } catch (const std::exception& e) {
+        if (walker_)
+            walker_->abandon();
+        cancelTransfer();
         fail(ApiError::internal(QStringLiteral("Internal error while handling the request: %1").arg(QString::fromUtf8(e.what()))));
     }
 }
@@ -117,8 +152,27 @@ void Exchange::run()
         return fail(*err);
     if (auto err = readBody())
         return fail(*err);
-    if (auto err = resolveAndSend())
+    auto config = resolveConfig();
+    if (auto* err = std::get_if<ApiError>(&config))
         return fail(*err);
+    config_ = std::get<std::shared_ptr<const RoutingConfig>>(config);
+    record_.configId = QString::fromStdString(config_->sourceId);
+    for (const ConfigIssue& w : config_->warnings) {
+        if (!configWarnings_.isEmpty())
+            configWarnings_ += "; ";
+        configWarnings_ += QByteArray::fromStdString(formatConfigIssue(w));
+    }
+    if (config_->root.totalTimeoutMs) {
+        connect(&deadlineTimer_, &QTimer::timeout, this, &Exchange::onDeadline);
+        deadlineTimer_.start(*config_->root.totalTimeoutMs);
+    }
+
+    RoutingContext routing;
+    routing.metadata = &options_.metadata;
+    routing.params = &body_;
+    routing.urlPath = request_.path.toStdString();
+    walker_ = std::make_unique<RouteWalker>(config_, std::move(routing), *this, ctx_.breakers);
+    walker_->start([this](RouteOutcome o) { onRouteDone(std::move(o)); });
 }
 
 std::optional<ApiError> Exchange::readBody()
@@ -157,21 +211,85 @@ std::optional<ApiError> Exchange::readBody()
     return std::nullopt;
 }
 
-std::optional<ApiError> Exchange::resolveAndSend()
+std::variant<std::shared_ptr<const RoutingConfig>, ApiError> Exchange::resolveConfig()
 {
-    if (!options_.virtualKey.isEmpty()) {
-        return ApiError::unauthorized(QStringLiteral("Virtual key '%1' is not defined in this gateway.").arg(options_.virtualKey.left(64)),
+    if (options_.config.isEmpty()) {
+        if (ctx_.configs && !ctx_.configs->defaultId.empty()) {
+            if (const SavedConfig* c = ctx_.configs->find(ctx_.configs->defaultId))
+                return c->config;
+        }
+        return headerOnlyConfig();
+    }
+    if (!options_.config.startsWith('{')) {
+        const std::string id = options_.config.toStdString();
+        if (const SavedConfig* c = ctx_.configs ? ctx_.configs->find(id) : nullptr)
+            return c->config;   // this request keeps this version even if the set is swapped meanwhile
+        const QStringList known = ctx_.configs ? ctx_.configs->ids() : QStringList();
+        return ApiError::badRequest(QStringLiteral("Saved config '%1' was not found. %2")
+                                        .arg(QString::fromUtf8(options_.config.left(80)),
+                                             known.isEmpty() ? QStringLiteral("No configs are loaded (start with --configs DIR).")
+                                                             : QStringLiteral("Known configs: %1.").arg(known.join(QStringLiteral(", ")))),
+                                    QStringLiteral("config_not_found"), QStringLiteral("x-portkey-config"));
+    }
+    const auto registry = ctx_.providers;
+    const auto known = [registry](const std::string& id) { return registry->find(QString::fromStdString(id)) != nullptr; };
+    ConfigParseResult parsed = parseRoutingConfig(QByteArrayView(options_.config), known);
+    if (!parsed.config) {
+        QStringList problems;
+        for (const ConfigIssue& e : parsed.errors)
+            problems << QString::fromStdString(formatConfigIssue(e));
+        return ApiError::badRequest(QStringLiteral("Invalid config in x-portkey-config: %1").arg(problems.join(QStringLiteral("; "))),
+                                    QStringLiteral("invalid_config"), QStringLiteral("x-portkey-config"));
+    }
+    return parsed.config;
+}
+
+void Exchange::runAttempt(const LeafPlan& plan, std::function<void(AttemptResult)> done)
+{
+    if (done_)
+        return;
+    plan_ = plan;
+    attemptDone_ = std::move(done);
+    if (auto err = startAttempt(plan_)) {
+        logAttempt(err->status, err->message);
+        AttemptResult r;
+        r.status = err->status;
+        r.body = err->toJson();
+        r.error = std::move(*err);
+        finishAttempt(std::move(r));
+    }
+}
+
+std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
+{
+    const TargetNode& node = *plan.node;
+    // Only a config that names no provider falls back on the request's own provider and key.
+    const bool fromHeaders = !node.provider && !node.virtualKey && &node == &config_->root;
+    const QString providerId = fromHeaders ? options_.provider : QString::fromStdString(node.provider.value_or(""));
+    const QString apiKey = fromHeaders ? options_.apiKey : QString::fromStdString(node.apiKey.value_or(""));
+    const QString virtualKey = node.virtualKey ? QString::fromStdString(*node.virtualKey) : options_.virtualKey;
+
+    attemptStartMs_ = elapsedMs();
+    upstreamStatus_ = 0;
+    upstreamHeaders_.clear();
+    upstreamBody_.clear();
+    streamMapper_.reset();
+    streaming_ = false;
+    provider_ = nullptr;
+
+    if (!virtualKey.isEmpty()) {   // the key vault is not part of this version: never route around a named key
+        return ApiError::unauthorized(QStringLiteral("Virtual key '%1' is not defined in this gateway.").arg(virtualKey.left(64)),
                                       QStringLiteral("virtual_key_not_found"));
     }
     auto valid = [this] { return ctx_.providers->ids().join(QStringLiteral(", ")); };
-    if (options_.provider.isEmpty()) {
+    if (providerId.isEmpty()) {
         return ApiError::badRequest(QStringLiteral("No provider given: send the x-portkey-provider header (or x-portkey-config). "
                                                    "Valid providers: %1.").arg(valid()),
                                     QStringLiteral("missing_provider"), QStringLiteral("x-portkey-provider"));
     }
-    provider_ = ctx_.providers->find(options_.provider);
+    provider_ = ctx_.providers->find(providerId);
     if (!provider_) {
-        return ApiError::badRequest(QStringLiteral("Unknown provider '%1'. Valid providers: %2.").arg(options_.provider.left(64), valid()),
+        return ApiError::badRequest(QStringLiteral("Unknown provider '%1'. Valid providers: %2.").arg(providerId.left(64), valid()),
                                     QStringLiteral("invalid_provider"), QStringLiteral("x-portkey-provider"));
     }
     record_.provider = provider_->id();
@@ -180,17 +298,33 @@ std::optional<ApiError> Exchange::resolveAndSend()
                                     QStringLiteral("unsupported_endpoint"));
     }
 
+    // override_params: merged into the body for this target only.
+    QByteArray overridden;
+    nlohmann::json overriddenJson;
+    const bool override = body_.is_object() && !plan.settings.overrideParams.empty();
+    if (override) {
+        overriddenJson = body_;
+        for (const auto& [key, value] : plan.settings.overrideParams.items())
+            overriddenJson[key] = value;
+        overridden = QByteArray::fromStdString(overriddenJson.dump());
+    }
+
     ProviderCall call;
     call.endpoint = endpoint_;
     call.method = request_.method;
-    call.body = &request_.body;
-    call.bodyJson = body_.is_object() ? &body_ : nullptr;
-    call.apiKey = options_.apiKey;
-    call.customHost = options_.customHost;
+    call.body = override ? &overridden : &request_.body;
+    call.bodyJson = override ? &overriddenJson : (body_.is_object() ? &body_ : nullptr);
+    call.apiKey = apiKey;
+    call.customHost = !options_.customHost.isEmpty() ? options_.customHost
+                                                     : QByteArray::fromStdString(plan.settings.customHost.value_or(""));
     call.query = request_.query;
     call.metadata = &options_.metadata;
-    call.timeoutMs = options_.requestTimeoutMs;
-    for (const QByteArray& name : options_.forwardHeaders) {
+    std::vector<QByteArray> forward = options_.forwardHeaders;
+    if (forward.empty() && plan.settings.forwardHeaders) {
+        for (const std::string& name : *plan.settings.forwardHeaders)
+            forward.push_back(QByteArray::fromStdString(name).toLower());
+    }
+    for (const QByteArray& name : forward) {
         for (const auto& h : request_.headers) {
             if (h.first == name)
                 call.extraHeaders.push_back(h);
@@ -209,27 +343,92 @@ std::optional<ApiError> Exchange::resolveAndSend()
     if (auto* err = std::get_if<ApiError>(&built))
         return *err;
     UpstreamRequest& up = std::get<UpstreamRequest>(built);
+    const int timeoutMs = options_.requestTimeoutMs > 0 ? options_.requestTimeoutMs : plan.settings.requestTimeoutMs.value_or(0);
+    // The gateway's own timer bounds the wait for the response headers (Portkey's semantics: a
+    // stream's body is not cut short); the transport gets no total timeout.
+    up.timeoutMs = 0;
     up.connectTimeoutMs = ctx_.settings.upstreamConnectTimeoutMs;
-    if (options_.requestTimeoutMs > 0 && options_.requestTimeoutMs < up.connectTimeoutMs)
-        up.connectTimeoutMs = options_.requestTimeoutMs;
+    if (timeoutMs > 0 && timeoutMs < up.connectTimeoutMs)
+        up.connectTimeoutMs = timeoutMs;
+    if (timeoutMs > 0) {
+        attemptTimer_.disconnect();
+        connect(&attemptTimer_, &QTimer::timeout, this, [this, timeoutMs] {
+            onAttemptTimeout(408, QStringLiteral("Request exceeded the timeout sent in the request: %1ms.").arg(timeoutMs));
+        });
+        attemptTimer_.start(timeoutMs);
+    }
     record_.upstreamUrl = QString::fromUtf8(redactUrl(up.url));
     transport_ = provider_->info().transport == TransportKind::Mock ? ctx_.mock : ctx_.http;
-    upstreamStartMs_ = elapsedMs();
-    record_.attempts = 1;
+    if (record_.upstreamMs < 0)
+        record_.upstreamMs = 0;
     transferActive_ = true;
     transfer_ = transport_->start(std::move(up), this);
     return std::nullopt;
 }
 
+void Exchange::finishAttempt(AttemptResult result)
+{
+    attemptTimer_.stop();
+    firstTokenTimer_.stop();
+    if (!attemptDone_)
+        return;
+    auto done = std::move(attemptDone_);
+    attemptDone_ = nullptr;
+    done(std::move(result));
+}
+
+void Exchange::logAttempt(int status, const QString& error)
+{
+    AttemptRecord a;
+    a.path = QString::fromStdString(plan_.path);
+    a.provider = provider_ ? provider_->id() : QString();
+    a.status = status;
+    a.latencyMs = elapsedMs() - attemptStartMs_;
+    a.error = error.left(500);
+    record_.attemptLog.push_back(std::move(a));
+}
+
+void Exchange::schedule(int delayMs, std::function<void()> fn)
+{
+    QTimer::singleShot(delayMs, Qt::PreciseTimer, this, [this, fn = std::move(fn)] {
+        if (!done_)
+            fn();
+    });
+}
+
 void Exchange::onUpstreamHead(int status, HeaderList&& headers)
 {
+    attemptTimer_.stop();   // request_timeout covers the wait for the headers
     upstreamStatus_ = status;
     upstreamHeaders_ = std::move(headers);
-    record_.firstByteMs = elapsedMs();
+    if (record_.firstByteMs < 0 || !committed_)
+        record_.firstByteMs = elapsedMs();
+    const bool ok = status >= 200 && status < 300;
+    if (ok && record_.stream)
+        streamMapper_ = provider_->makeStreamMapper(endpoint_);
     const bool sse = findHeader(upstreamHeaders_, "content-type").startsWith("text/event-stream");
-    streaming_ = sse && status >= 200 && status < 300;
-    if (streaming_)
-        writer_->sendHead(status, responseHeaders(&upstreamHeaders_), ResponseWriter::kChunked);
+    streaming_ = ok && (sse || streamMapper_);
+    if (streaming_) {
+        // The client sees nothing until the first byte of the body: a stream that fails before
+        // it can still be retried or fall back.
+        if (streamMapper_)
+            setContentType(upstreamHeaders_, QByteArrayLiteral("text/event-stream"));
+        if (const auto ms = plan_.settings.firstTokenTimeoutMs) {
+            firstTokenTimer_.disconnect();
+            connect(&firstTokenTimer_, &QTimer::timeout, this, [this, ms] {
+                onAttemptTimeout(504, QStringLiteral("No streamed data within the first_token_timeout of %1ms.").arg(*ms));
+            });
+            firstTokenTimer_.start(*ms);
+        }
+    }
+}
+
+void Exchange::commitStreamHead()
+{
+    committed_ = true;
+    firstTokenTimer_.stop();
+    writer_->sendHead(upstreamStatus_, responseHeaders(&upstreamHeaders_, QString::fromStdString(plan_.path), plan_.retryIndex),
+                      ResponseWriter::kChunked);
 }
 
 void Exchange::onUpstreamData(QByteArrayView data)
@@ -237,6 +436,15 @@ void Exchange::onUpstreamData(QByteArrayView data)
     if (done_)
         return;
     if (streaming_) {
+        QByteArray mapped;
+        if (streamMapper_) {
+            mapped = streamMapper_->map(data);
+            data = mapped;
+        }
+        if (data.isEmpty())
+            return;
+        if (!committed_)
+            commitStreamHead();
         captureResponse(data);
         writer_->sendBody(data);   // may abort the exchange if the client is gone
         if (!done_ && !paused_ && writer_->pendingBytes() > kHighWaterBytes) {
@@ -247,10 +455,11 @@ void Exchange::onUpstreamData(QByteArrayView data)
         return;
     }
     if (upstreamBody_.size() + data.size() > kMaxBufferedResponse) {
-        transport_->cancel(transfer_);
-        transferActive_ = false;
-        fail(ApiError::badGateway(QStringLiteral("The answer from '%1' exceeds %2 MiB.").arg(provider_->id()).arg(kMaxBufferedResponse >> 20),
-                                  QStringLiteral("upstream_response_too_large")));
+        cancelTransfer();
+        const ApiError e = ApiError::badGateway(QStringLiteral("The answer from '%1' exceeds %2 MiB.").arg(provider_->id()).arg(kMaxBufferedResponse >> 20),
+                                                QStringLiteral("upstream_response_too_large"));
+        logAttempt(e.status, e.message);
+        finishAttempt(AttemptResult{e.status, false, {}, e.toJson(), e});
         return;
     }
     upstreamBody_.append(data);
@@ -273,20 +482,32 @@ void Exchange::onUpstreamDone(const TransferResult& result)
     transferActive_ = false;
     if (done_)
         return;
-    record_.upstreamMs = elapsedMs() - upstreamStartMs_;
+    record_.upstreamMs += elapsedMs() - attemptStartMs_;
     if (result.error != TransferResult::Error::None) {
-        if (writer_->headSent())
-            return failStream(transportError(result));
-        return fail(transportError(result));
+        const ApiError e = transportError(result);
+        logAttempt(committed_ ? upstreamStatus_ : e.status, e.message);
+        if (committed_) {
+            failStream(e);   // the status line is gone: end the stream with an error event
+            return finishAttempt(AttemptResult{upstreamStatus_, true, {}, {}, std::nullopt});
+        }
+        return finishAttempt(AttemptResult{e.status, false, {}, e.toJson(), e});
     }
     if (streaming_) {
+        if (!committed_)
+            commitStreamHead();   // an empty stream
+        if (streamMapper_) {
+            const QByteArray rest = streamMapper_->finish();
+            captureResponse(rest);
+            writer_->sendBody(rest);
+        }
         if (const auto u = findUsage(streamTail_)) {
             record_.promptTokens = u->promptTokens;
             record_.completionTokens = u->completionTokens;
             record_.totalTokens = u->totalTokens;
         }
+        logAttempt(upstreamStatus_, {});
         writer_->finish();
-        return complete();
+        return finishAttempt(AttemptResult{upstreamStatus_, true, {}, {}, std::nullopt});
     }
 
     int status = upstreamStatus_;
@@ -298,27 +519,55 @@ void Exchange::onUpstreamDone(const TransferResult& result)
             record_.completionTokens = u->completionTokens;
             record_.totalTokens = u->totalTokens;
         }
-    } else {
-        QString message = jsonErrorMessage(body);
-        if (message.isEmpty()) {
-            // Not an OpenAI-style error: wrap it so clients can always read error.message.
-            const QString text = QString::fromUtf8(body.left(300)).simplified();
-            message = QStringLiteral("%1 answered HTTP %2%3").arg(provider_->id()).arg(status)
-                          .arg(text.isEmpty() ? QString() : QStringLiteral(": ") + text);
-            ApiError wrapped{status, message, QStringLiteral("upstream_error"), QStringLiteral("upstream_error"), {}};
-            body = wrapped.toJson();
-            for (auto& h : upstreamHeaders_) {
-                if (h.first == "content-type")
-                    h.second = QByteArrayLiteral("application/json");
-            }
-        }
-        record_.errorType = QStringLiteral("upstream_error");
-        record_.errorMessage = message.left(1000);
+        logAttempt(status, {});
+        committed_ = true;
+        record_.responseBody = redactBody(body, ctx_.settings.recordBodyCapBytes, &record_.responseBodyTruncated);
+        writer_->sendFull(status, responseHeaders(&upstreamHeaders_, QString::fromStdString(plan_.path), plan_.retryIndex), body);
+        return finishAttempt(AttemptResult{status, true, {}, {}, std::nullopt});
     }
-    const qsizetype cap = ctx_.settings.recordBodyCapBytes;
-    record_.responseBody = redactBody(body, int(cap), &record_.responseBodyTruncated);
-    writer_->sendFull(status, responseHeaders(&upstreamHeaders_), body);
-    complete();
+    QString message = jsonErrorMessage(body);
+    if (message.isEmpty()) {
+        // Not an OpenAI-style error: wrap it so clients can always read error.message.
+        const QString text = QString::fromUtf8(body.left(300)).simplified();
+        message = QStringLiteral("%1 answered HTTP %2%3").arg(provider_->id()).arg(status)
+                      .arg(text.isEmpty() ? QString() : QStringLiteral(": ") + text);
+        body = ApiError{status, message, QStringLiteral("upstream_error"), QStringLiteral("upstream_error"), {}}.toJson();
+        setContentType(upstreamHeaders_, QByteArrayLiteral("application/json"));
+    }
+    logAttempt(status, message);
+    AttemptResult r;
+    r.status = status;
+    r.headers = std::move(upstreamHeaders_);
+    r.body = std::move(body);
+    finishAttempt(std::move(r));
+}
+
+void Exchange::onAttemptTimeout(int status, const QString& message)
+{
+    if (done_ || !transferActive_ || committed_)
+        return;
+    cancelTransfer();
+    record_.upstreamMs += elapsedMs() - attemptStartMs_;
+    const ApiError e = ApiError::timeout(status, message);
+    logAttempt(e.status, e.message);
+    finishAttempt(AttemptResult{e.status, false, {}, e.toJson(), e});
+}
+
+void Exchange::onDeadline()
+{
+    if (done_)
+        return;
+    walker_->abandon();
+    cancelTransfer();
+    attemptDone_ = nullptr;
+    const ApiError e = ApiError::timeout(504, QStringLiteral("The request exceeded the config's total_timeout of %1ms.")
+                                                  .arg(config_->root.totalTimeoutMs.value_or(0)));
+    record_.targetPath = QString::fromStdString(plan_.path);
+    if (committed_) {
+        failStream(e);
+        return complete();
+    }
+    fail(e);
 }
 
 ApiError Exchange::transportError(const TransferResult& r) const
@@ -348,6 +597,36 @@ ApiError Exchange::transportError(const TransferResult& r) const
     return ApiError::badGateway(QStringLiteral("Request to %1 failed: %2").arg(who, r.message), QStringLiteral("upstream_error"));
 }
 
+void Exchange::onRouteDone(RouteOutcome o)
+{
+    if (done_)
+        return;
+    deadlineTimer_.stop();
+    record_.targetPath = QString::fromStdString(o.path);
+    record_.retries = o.retryCount;
+    record_.attempts = int(record_.attemptLog.size());
+    for (const AttemptRecord& a : record_.attemptLog) {
+        if (a.path != record_.targetPath)
+            record_.fallbackUsed = true;
+    }
+    if (o.result.committed)
+        return complete();
+
+    AttemptResult& r = o.result;
+    if (r.error) {
+        record_.errorType = r.error->type;
+        record_.errorMessage = r.error->message;
+    } else {
+        record_.errorType = QStringLiteral("upstream_error");
+        record_.errorMessage = jsonErrorMessage(r.body).left(1000);
+    }
+    record_.status = r.status;
+    record_.responseBody = redactBody(r.body, ctx_.settings.recordBodyCapBytes, &record_.responseBodyTruncated);
+    const bool fromProvider = !r.error && !r.headers.empty();
+    writer_->sendFull(r.status, responseHeaders(fromProvider ? &r.headers : nullptr, record_.targetPath, o.retryCount), r.body);
+    complete();
+}
+
 void Exchange::fail(const ApiError& error)
 {
     if (done_)
@@ -357,30 +636,38 @@ void Exchange::fail(const ApiError& error)
     record_.errorMessage = error.message;
     const QByteArray body = error.toJson();
     record_.responseBody = body;
-    writer_->sendFull(error.status, responseHeaders(nullptr), body);
+    writer_->sendFull(error.status, responseHeaders(nullptr, record_.targetPath, record_.retries), body);
     complete();
 }
 
 void Exchange::failStream(const ApiError& error)
 {
-    // The status line is gone already: end the stream with an error event clients can surface.
     record_.errorType = error.type;
     record_.errorMessage = error.message;
     const QByteArray event = "data: " + error.toJson() + "\n\n";
     captureResponse(event);
     writer_->sendBody(event);
     writer_->finish();
-    complete();
+}
+
+void Exchange::cancelTransfer()
+{
+    if (transferActive_) {
+        transport_->cancel(transfer_);
+        transferActive_ = false;
+    }
+    attemptTimer_.stop();
+    firstTokenTimer_.stop();
 }
 
 void Exchange::onClientAbort()
 {
     if (done_)
         return;
-    if (transferActive_) {
-        transport_->cancel(transfer_);
-        transferActive_ = false;
-    }
+    if (walker_)
+        walker_->abandon();
+    cancelTransfer();
+    attemptDone_ = nullptr;
     record_.status = 499;   // client closed the request (the nginx convention)
     record_.errorType = QStringLiteral("client_disconnected");
     record_.errorMessage = QStringLiteral("The client closed the connection before the answer was complete.");
@@ -392,8 +679,13 @@ void Exchange::complete()
     if (done_)
         return;
     done_ = true;
+    deadlineTimer_.stop();
+    attemptTimer_.stop();
+    firstTokenTimer_.stop();
     if (record_.status == 0)
         record_.status = writer_->status();
+    if (record_.attempts == 0)
+        record_.attempts = int(record_.attemptLog.size());
     record_.totalMs = elapsedMs();
     record_.responseBytes = writer_->bodyBytesSent();
     record_.requestBody = redactBody(request_.body, ctx_.settings.recordBodyCapBytes, &record_.requestBodyTruncated,
@@ -403,11 +695,11 @@ void Exchange::complete()
     deleteLater();
 }
 
-HeaderList Exchange::responseHeaders(const HeaderList* upstream) const
+HeaderList Exchange::responseHeaders(const HeaderList* upstream, const QString& path, int retryCount) const
 {
     HeaderList out;
     if (upstream) {
-        out.reserve(upstream->size() + 6);
+        out.reserve(upstream->size() + 7);
         for (const auto& h : *upstream) {
             if (!isHopByHop(h.first))
                 out.push_back(h);
@@ -419,9 +711,12 @@ HeaderList Exchange::responseHeaders(const HeaderList* upstream) const
     out.emplace_back(QByteArrayLiteral("x-portkey-trace-id"), record_.traceId.toUtf8());
     if (provider_)
         out.emplace_back(QByteArrayLiteral("x-portkey-provider"), provider_->id().toUtf8());
-    out.emplace_back(QByteArrayLiteral("x-portkey-retry-attempt-count"), QByteArrayLiteral("0"));
+    out.emplace_back(QByteArrayLiteral("x-portkey-retry-attempt-count"), QByteArray::number(retryCount));
     out.emplace_back(QByteArrayLiteral("x-portkey-cache-status"), QByteArrayLiteral("DISABLED"));
-    out.emplace_back(QByteArrayLiteral("x-portkey-last-used-option-index"), QByteArrayLiteral("config"));
+    out.emplace_back(QByteArrayLiteral("x-portkey-last-used-option-index"),
+                     path.isEmpty() ? QByteArrayLiteral("config") : path.toUtf8());
+    if (!configWarnings_.isEmpty())
+        out.emplace_back(QByteArrayLiteral("x-gatehouse-config-warnings"), configWarnings_.left(2000));
     return out;
 }
 

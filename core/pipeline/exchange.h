@@ -1,8 +1,9 @@
 #pragma once
 // One client request on its way through the pipeline: read the client's options and body, resolve
-// the provider, call it, relay the answer (streamed as it arrives, or whole), and leave a record.
-// Lives on its gateway thread from the request's arrival until its answer is finished or the client
-// is gone; then it records itself and is deleted from the event loop.
+// the routing config, let the RouteWalker pick targets (retries, fallbacks, loadbalance), run each
+// attempt against its provider, relay the answer (streamed as it arrives, or whole), and leave a
+// record. Lives on its gateway thread until its answer is finished or the client is gone; then it
+// records itself and is deleted from the event loop.
 
 #include "http/request_handler.h"
 #include "observability/request_record.h"
@@ -10,19 +11,22 @@
 #include "pipeline/client_options.h"
 #include "pipeline/pipeline_context.h"
 #include "providers/endpoint.h"
+#include "routing/route_walker.h"
 #include "upstream/transport.h"
 
 #include <nlohmann/json.hpp>
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QTimer>
 #include <variant>
 
 namespace gatehouse {
 
 class Provider;
+class StreamMapper;
 
-class Exchange : public QObject, public TransferObserver {
+class Exchange : public QObject, public TransferObserver, public AttemptRunner {
     Q_OBJECT
 public:
     // route: the endpoint the path names, or the error that answers it (unknown path, wrong method)
@@ -32,21 +36,37 @@ public:
 
     void start();
 
+    // TransferObserver: the current attempt's upstream answer
     void onUpstreamHead(int status, HeaderList&& headers) override;
     void onUpstreamData(QByteArrayView data) override;
     void onUpstreamDone(const TransferResult& result) override;
 
+    // AttemptRunner: what the route walker asks of the request
+    void runAttempt(const LeafPlan& plan, std::function<void(AttemptResult)> done) override;
+    void schedule(int delayMs, std::function<void()> fn) override;
+    double random01() override { return ctx_.random01(); }
+    qint64 nowMsUtc() override;
+
 private:
     void run();
     std::optional<ApiError> readBody();
-    std::optional<ApiError> resolveAndSend();
+    std::variant<std::shared_ptr<const RoutingConfig>, ApiError> resolveConfig();
+    std::optional<ApiError> startAttempt(const LeafPlan& plan);
+    void finishAttempt(AttemptResult result);
+    void commitStreamHead();
+    void onRouteDone(RouteOutcome outcome);
+    void onAttemptTimeout(int status, const QString& message);
+    void onDeadline();
     void fail(const ApiError& error);
     void failStream(const ApiError& error);
     void onClientAbort();
+    void cancelTransfer();
     void complete();
-    HeaderList responseHeaders(const HeaderList* upstream) const;
+    HeaderList responseHeaders(const HeaderList* upstream, const QString& path, int retryCount) const;
     ApiError transportError(const TransferResult& result) const;
     void captureResponse(QByteArrayView data);
+    void logAttempt(int status, const QString& error);
+    double elapsedMs() const { return double(clock_.nsecsElapsed()) / 1e6; }
 
     PipelineContext& ctx_;
     HttpRequest request_;
@@ -55,22 +75,33 @@ private:
     Endpoint endpoint_ = Endpoint::ChatCompletions;
     ClientOptions options_;
     nlohmann::json body_;
+    bool bodyParsed_ = false;      // the request body is valid JSON (decides how it is redacted)
+    std::shared_ptr<const RoutingConfig> config_;
+    std::unique_ptr<RouteWalker> walker_;
+    QByteArray configWarnings_;
+    bool committed_ = false;       // the client has (the start of) its answer
+    bool done_ = false;
+
+    // the attempt in progress
+    LeafPlan plan_;
+    std::function<void(AttemptResult)> attemptDone_;
     const Provider* provider_ = nullptr;
     Transport* transport_ = nullptr;
     TransferId transfer_ = 0;
     bool transferActive_ = false;
-    bool bodyParsed_ = false;      // the request body is valid JSON (decides how it is redacted)
+    std::unique_ptr<StreamMapper> streamMapper_;   // provider stream -> OpenAI SSE; null = passthrough
     bool streaming_ = false;
     bool paused_ = false;          // upstream reads paused while a slow client catches up
-    bool done_ = false;
-
-    QElapsedTimer clock_;
-    double upstreamStartMs_ = -1;
-    double elapsedMs() const { return double(clock_.nsecsElapsed()) / 1e6; }
+    double attemptStartMs_ = 0;
     int upstreamStatus_ = 0;
     HeaderList upstreamHeaders_;
     QByteArray upstreamBody_;      // whole answer when not streaming
     QByteArray streamTail_;        // end of a stream, where the usage chunk is
+    QTimer attemptTimer_;          // request_timeout: attempt start -> response headers
+    QTimer firstTokenTimer_;       // first_token_timeout: headers -> first body byte of a stream
+    QTimer deadlineTimer_;         // total_timeout: the whole request
+
+    QElapsedTimer clock_;
     RequestRecord record_;
 };
 

@@ -1,14 +1,18 @@
 #pragma once
 // What every request on one gateway thread shares: the provider table, the transports, the record
-// sink, id generation and settings. Owned by the worker; exchanges hold a reference.
+// sink, id generation, randomness, circuit breakers and settings. Owned by the worker; exchanges
+// hold a reference.
 
 #include "gateway_settings.h"
 
 #include <QElapsedTimer>
+#include <functional>
 #include <memory>
 
 namespace gatehouse {
 
+class CircuitBreakerRegistry;
+struct ConfigSet;
 class IdGenerator;
 class ProviderRegistry;
 class RecordBatcher;
@@ -20,6 +24,9 @@ struct PipelineContext {
     Transport* mock = nullptr;
     RecordBatcher* records = nullptr;
     IdGenerator* ids = nullptr;
+    CircuitBreakerRegistry* breakers = nullptr;
+    std::shared_ptr<const ConfigSet> configs;  // saved configs; swapped whole, never edited
+    std::function<double()> random01;          // uniform [0, 1): loadbalance draws and retry jitter
     GatewaySettings settings;
     QElapsedTimer uptime;
     int inFlight = 0;

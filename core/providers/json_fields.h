@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gatehouse::json_fields {
 
@@ -30,6 +32,24 @@ inline long long integer(const nlohmann::json& j, const char* key, long long fal
         return fallback;
     const auto it = j.find(key);
     return it != j.end() && it->is_number_integer() ? it->get<long long>() : fallback;
+}
+
+// True when arrays/objects nest deeper than maxDepth. Iterative, so a hostile body cannot exhaust the
+// stack here; callers check it before handing client JSON to recursive code (dump(), schema rewrites).
+inline bool nestedDeeperThan(const nlohmann::json& root, int maxDepth)
+{
+    std::vector<std::pair<const nlohmann::json*, int>> todo{{&root, 0}};
+    while (!todo.empty()) {
+        const auto [j, depth] = todo.back();
+        todo.pop_back();
+        if (!j->is_structured())
+            continue;
+        if (depth >= maxDepth)
+            return true;
+        for (const auto& child : *j)
+            todo.emplace_back(&child, depth + 1);
+    }
+    return false;
 }
 
 } // namespace gatehouse::json_fields

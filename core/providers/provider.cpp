@@ -19,6 +19,7 @@ void from_json(const nlohmann::json& j, ProviderInfo& p)
     if (auth == "bearer") p.auth = AuthStyle::Bearer;
     else if (auth == "x-api-key") p.auth = AuthStyle::XApiKey;
     else if (auth == "api-key") p.auth = AuthStyle::ApiKey;
+    else if (auth == "x-goog-api-key") p.auth = AuthStyle::XGoogApiKey;
     else if (auth == "none") p.auth = AuthStyle::None;
     else throw std::invalid_argument("provider " + p.id.toStdString() + ": unknown auth style " + auth);
     p.keyRequired = j.value("key_required", p.auth != AuthStyle::None);
@@ -62,6 +63,9 @@ void Provider::addAuth(HeaderList& headers, const QString& apiKey) const
         break;
     case AuthStyle::ApiKey:
         headers.emplace_back(QByteArrayLiteral("api-key"), apiKey.toUtf8());
+        break;
+    case AuthStyle::XGoogApiKey:
+        headers.emplace_back(QByteArrayLiteral("x-goog-api-key"), apiKey.toUtf8());
         break;
     case AuthStyle::None:
         break;

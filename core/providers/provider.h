@@ -18,7 +18,7 @@
 
 namespace gatehouse {
 
-enum class AuthStyle { Bearer, XApiKey, ApiKey, None };
+enum class AuthStyle { Bearer, XApiKey, ApiKey, XGoogApiKey, None };
 enum class TransportKind { Http, Mock };
 
 struct ProviderInfo {
@@ -44,6 +44,9 @@ struct ProviderCall {
     QByteArray customHost;                          // replaces the base URL when set
     QByteArray query;                               // client's query string, kept
     HeaderList extraHeaders;                        // forwarded client headers, provider extras
+    // All of the client's request headers (lower-case names), for provider-family headers such as
+    // anthropic-version / x-portkey-anthropic-version. Null when the caller does not pass them.
+    const HeaderList* clientHeaders = nullptr;
     const std::map<std::string, std::string>* metadata = nullptr;
     int timeoutMs = 0;
 };

@@ -1,5 +1,7 @@
 #include "providers/provider_registry.h"
 
+#include "providers/anthropic_provider.h"
+#include "providers/google_provider.h"
 #include "providers/mock_provider.h"
 #include "providers/openai_compatible_provider.h"
 
@@ -26,11 +28,19 @@ std::shared_ptr<const ProviderRegistry> ProviderRegistry::fromJson(const QByteAr
     auto reg = std::make_shared<ProviderRegistry>();
     for (const auto& entry : j["providers"]) {
         auto info = entry.get<ProviderInfo>();
+        // "kind" picks the adapter class; the table is ours, so an unknown kind is a build mistake.
+        const std::string kind = entry.value("kind", "openai-compatible");
         std::unique_ptr<Provider> p;
-        if (info.transport == TransportKind::Mock)
+        if (kind == "mock")
             p = std::make_unique<MockProvider>(std::move(info));
-        else
+        else if (kind == "anthropic")
+            p = std::make_unique<AnthropicProvider>(std::move(info));
+        else if (kind == "google")
+            p = std::make_unique<GoogleProvider>(std::move(info));
+        else if (kind == "openai-compatible")
             p = std::make_unique<OpenAICompatibleProvider>(std::move(info));
+        else
+            throw std::runtime_error("provider table: unknown kind " + kind + " for " + info.id.toStdString());
         for (const QString& name : p->info().aliases)
             reg->byName_.emplace(name, p.get());
         if (!reg->byName_.emplace(p->id(), p.get()).second)

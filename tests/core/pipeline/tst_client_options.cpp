@@ -56,6 +56,7 @@ class TestClientOptions : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void configIsKeptVerbatimForTheRoutingStage();
     void noHeadersGiveDefaults();
     void authorization_data();
     void authorization();
@@ -75,13 +76,6 @@ private Q_SLOTS:
     void forwardHeaders();
     void forwardHeadersRefused_data();
     void forwardHeadersRefused();
-    void configInlineOverridesProviderAndKey();
-    void configWithoutProviderKeepsHeaders();
-    void configWithTargetsIsUnsupported();
-    void configIdIsNotFound();
-    void configNotJsonIsInvalid();
-    void configInvalidCustomHostNamesConfig();
-    void customHostHeaderBeatsConfig();
     void cacheForceRefreshIsPresence_data();
     void cacheForceRefreshIsPresence();
     void strictCompliance_data();
@@ -105,7 +99,7 @@ void TestClientOptions::noHeadersGiveDefaults()
     QVERIFY(o.forwardHeaders.empty());
     QVERIFY(o.strictOpenAiCompliance);
     QVERIFY(!o.cacheForceRefresh);
-    QVERIFY(!o.hasConfig);
+    QVERIFY(o.config.isEmpty());
 }
 
 void TestClientOptions::authorization_data()
@@ -301,80 +295,12 @@ void TestClientOptions::forwardHeadersRefused()
     QCOMPARE(e.param, QStringLiteral("x-portkey-forward-headers"));
 }
 
-void TestClientOptions::configInlineOverridesProviderAndKey()
-{
-    const HttpRequest o_req = request({{"x-portkey-provider", "groq"},
-                         {"authorization", "Bearer from-authorization"},
-                         {"x-portkey-config", R"({"provider":"openai","api_key":"k","custom_host":"http://localhost:9/v1"})"}});
-    PARSE_OK(o, o_req);
-    QVERIFY(o.hasConfig);
-    QCOMPARE(o.provider, QStringLiteral("openai"));
-    QCOMPARE(o.apiKey, QStringLiteral("k"));
-    QCOMPARE(o.customHost, QByteArray("http://localhost:9/v1"));
-}
 
-void TestClientOptions::configWithoutProviderKeepsHeaders()
-{
-    const HttpRequest o_req = request({{"x-portkey-provider", "groq"},
-                         {"authorization", "Bearer gsk"},
-                         {"x-portkey-config", R"({"request_timeout":1234})"}});
-    PARSE_OK(o, o_req);
-    QVERIFY(o.hasConfig);
-    QCOMPARE(o.provider, QStringLiteral("groq"));
-    QCOMPARE(o.apiKey, QStringLiteral("gsk"));
-    QCOMPARE(o.requestTimeoutMs, 1234);
-}
 
-void TestClientOptions::configWithTargetsIsUnsupported()
-{
-    const HttpRequest e_req = request({{"x-portkey-config",
-                           R"({"strategy":{"mode":"fallback"},"targets":[{"provider":"openai"},{"provider":"groq"}]})"}});
-    PARSE_ERR(e, e_req);
-    QCOMPARE(e.status, 400);
-    QCOMPARE(e.code, QStringLiteral("unsupported_config"));
-    QCOMPARE(e.param, QStringLiteral("x-portkey-config"));
-}
 
-void TestClientOptions::configIdIsNotFound()
-{
-    const HttpRequest e_req = request({{"x-portkey-config", "pc-abc"}});
-    PARSE_ERR(e, e_req);
-    QCOMPARE(e.status, 400);
-    QCOMPARE(e.code, QStringLiteral("config_not_found"));
-    QCOMPARE(e.param, QStringLiteral("x-portkey-config"));
-    QVERIFY(e.message.contains(QStringLiteral("pc-abc")));
-}
 
-void TestClientOptions::configNotJsonIsInvalid()
-{
-    const HttpRequest e_req = request({{"x-portkey-config", R"({"provider":"openai")"}});
-    PARSE_ERR(e, e_req);
-    QCOMPARE(e.status, 400);
-    QCOMPARE(e.code, QStringLiteral("invalid_config"));
-    QCOMPARE(e.param, QStringLiteral("x-portkey-config"));
 
-    const HttpRequest e2_req = request({{"x-portkey-config", R"({"provider":42})"}});
-    PARSE_ERR(e2, e2_req);
-    QCOMPARE(e2.status, 400);
-    QCOMPARE(e2.code, QStringLiteral("invalid_config"));
-}
 
-void TestClientOptions::configInvalidCustomHostNamesConfig()
-{
-    const HttpRequest e_req = request({{"x-portkey-config", R"({"provider":"openai","api_key":"k","custom_host":"ftp://x"})"}});
-    PARSE_ERR(e, e_req);
-    QCOMPARE(e.status, 400);
-    QCOMPARE(e.param, QStringLiteral("config.custom_host"));
-}
-
-void TestClientOptions::customHostHeaderBeatsConfig()
-{
-    const HttpRequest o_req = request({{"x-portkey-config", R"({"provider":"openai","api_key":"k","custom_host":"http://localhost:9/v1"})"},
-                         {"x-portkey-custom-host", "http://localhost:11434/v1"}});
-    PARSE_OK(o, o_req);
-    QCOMPARE(o.customHost, QByteArray("http://localhost:11434/v1"));
-    QCOMPARE(o.provider, QStringLiteral("openai"));
-}
 
 void TestClientOptions::cacheForceRefreshIsPresence_data()
 {
@@ -497,7 +423,22 @@ void TestClientOptions::allPortkeySdkHeadersAccepted()
     QCOMPARE(o.parentSpanId, QStringLiteral("span-1"));
     QCOMPARE(o.spanName, QStringLiteral("llm-call"));
     QVERIFY(o.virtualKey.isEmpty());
-    QVERIFY(!o.hasConfig);
+    QVERIFY(o.config.isEmpty());
+}
+
+void TestClientOptions::configIsKeptVerbatimForTheRoutingStage()
+{
+    // The config is parsed and validated by the routing stage (tests/core/routing); here it is only
+    // carried, and the request's own provider headers are still read for configs that name none.
+    const QByteArray config = R"({"retry":{"attempts":2}})";
+    const HttpRequest req = request({{"x-portkey-config", config}, {"x-portkey-provider", "openai"},
+                                     {"authorization", "Bearer sk-1"}});
+    const auto parsed = parseClientOptions(req);
+    QVERIFY(std::holds_alternative<ClientOptions>(parsed));
+    const auto& o = std::get<ClientOptions>(parsed);
+    QCOMPARE(o.config, config);
+    QCOMPARE(o.provider, QStringLiteral("openai"));
+    QCOMPARE(o.apiKey, QStringLiteral("sk-1"));
 }
 
 QTEST_GUILESS_MAIN(TestClientOptions)

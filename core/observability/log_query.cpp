@@ -1,0 +1,172 @@
+#include "observability/log_query.h"
+
+#include "observability/log_schema.h"
+#include "observability/percentile.h"
+#include "observability/request_row.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace gatehouse {
+
+namespace {
+
+constexpr qint64 kMinuteMs = 60 * 1000;
+
+bool run(QSqlQuery& q, const QString& sql, const QVariantList& values, QString* error)
+{
+    q.setForwardOnly(true);   // no client-side row cache for a one-pass read
+    if (!q.prepare(sql)) {
+        *error = q.lastError().text();
+        return false;
+    }
+    for (qsizetype i = 0; i < values.size(); ++i)
+        q.bindValue(int(i), values[i]);
+    if (!q.exec()) {
+        *error = q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+// Floor division: minutes before 1970 would otherwise round towards zero.
+qint64 minuteOf(qint64 ms)
+{
+    return (ms >= 0 ? ms / kMinuteMs : (ms - kMinuteMs + 1) / kMinuteMs) * kMinuteMs;
+}
+
+} // namespace
+
+bool LogReader::open(const QString& path, QString* error)
+{
+    QString e;
+    if (!db_.open(path, SqliteConnection::Mode::ReadOnly, &e)) {
+        if (error)
+            *error = QStringLiteral("cannot open the request log %1: %2").arg(path, e);
+        return false;
+    }
+    const int version = logSchemaVersion(db_);
+    if (version < 1 || version > kLogSchemaVersion) {
+        if (error)
+            *error = QStringLiteral("%1 is not a request log this build can read (schema %2, expected %3)")
+                         .arg(path).arg(version).arg(kLogSchemaVersion);
+        db_.close();
+        return false;
+    }
+    fullText_ = gatehouse::hasFullTextIndex(db_);
+    return true;
+}
+
+LogPage LogReader::query(const LogFilter& filter, int limit, const std::optional<LogCursor>& after, LogBodies bodies)
+{
+    LogPage page;
+    if (limit <= 0)
+        return page;
+    SqlCondition c = sqlCondition(filter, fullText_);
+    if (after) {
+        // Row-value comparison: one range scan of the (received_ms, rowid) index.
+        c.where += c.where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ");
+        c.where += QStringLiteral("(r.received_ms, r.id) < (?, ?)");
+        c.values << after->receivedMs << after->rowId;
+    }
+    c.values << limit + 1;   // one more than asked: tells whether a next page exists
+    const QString sql = QStringLiteral("SELECT %1 FROM requests r%2 ORDER BY r.received_ms DESC, r.id DESC LIMIT ?")
+                            .arg(request_row::selectColumns(bodies == LogBodies::Include), c.where);
+    QSqlQuery q(db_.db());
+    if (!run(q, sql, c.values, &lastError_))
+        return page;
+    while (q.next()) {
+        if (int(page.rows.size()) == limit) {
+            page.next = LogCursor{page.rows.back().receivedAt.toMSecsSinceEpoch(), page.rowIds.back()};
+            break;
+        }
+        page.rowIds.push_back(request_row::readRowId(q));
+        page.rows.push_back(request_row::read(q));
+    }
+    return page;
+}
+
+std::optional<RequestRecord> LogReader::record(qint64 rowId)
+{
+    QSqlQuery q(db_.db());
+    if (!run(q, QStringLiteral("SELECT %1 FROM requests r WHERE r.id = ?").arg(request_row::selectColumns(true)),
+             {rowId}, &lastError_)
+        || !q.next())
+        return std::nullopt;
+    return request_row::read(q);
+}
+
+qint64 LogReader::count(const LogFilter& filter)
+{
+    const SqlCondition c = sqlCondition(filter, fullText_);
+    QSqlQuery q(db_.db());
+    if (!run(q, QStringLiteral("SELECT count(*) FROM requests r") + c.where, c.values, &lastError_) || !q.next())
+        return -1;
+    return q.value(0).toLongLong();
+}
+
+std::vector<MinuteStats> LogReader::aggregatePerMinute(const LogFilter& filter, const GroupBy& groupBy)
+{
+    std::vector<MinuteStats> out;
+    const SqlCondition c = sqlCondition(filter, fullText_);
+    QString group = QStringLiteral("''");
+    QString join;
+    QVariantList values;
+    switch (groupBy.kind) {
+    case GroupBy::Kind::None: break;
+    case GroupBy::Kind::Provider: group = QStringLiteral("r.provider"); break;
+    case GroupBy::Kind::Model: group = QStringLiteral("r.model"); break;
+    case GroupBy::Kind::Metadata:
+        group = QStringLiteral("coalesce(g.value, '')");
+        join = QStringLiteral(" LEFT JOIN request_metadata g ON g.request_rowid = r.id AND g.key = ?");
+        values << groupBy.metadataKey;
+        break;
+    }
+    values << c.values;
+    const QString sql = QStringLiteral("SELECT r.received_ms, %1, r.status, r.total_ms, r.prompt_tokens,"
+                                       " r.completion_tokens, r.total_tokens FROM requests r%2%3")
+                            .arg(group, join, c.where);
+    QSqlQuery q(db_.db());
+    if (!run(q, sql, values, &lastError_))
+        return out;
+
+    struct Bucket {
+        MinuteStats stats;
+        std::vector<double> latencies;
+    };
+    std::map<std::pair<qint64, QString>, Bucket> buckets;
+    while (q.next()) {
+        const qint64 minute = minuteOf(q.value(0).toLongLong());
+        QString name = q.value(1).toString();
+        Bucket& b = buckets[{minute, name}];
+        MinuteStats& s = b.stats;
+        if (s.count == 0) {
+            s.minuteMs = minute;
+            s.group = std::move(name);
+        }
+        ++s.count;
+        const int status = q.value(2).toInt();
+        if (status >= 400 || status == 0)
+            ++s.errors;
+        b.latencies.push_back(q.value(3).toDouble());
+        // NULL: the upstream did not report usage; it adds nothing.
+        s.promptTokens += q.value(4).toLongLong();
+        s.completionTokens += q.value(5).toLongLong();
+        s.totalTokens += q.value(6).toLongLong();
+    }
+    out.reserve(buckets.size());
+    for (auto& [key, b] : buckets) {
+        std::sort(b.latencies.begin(), b.latencies.end());
+        b.stats.p50Ms = nearestRankPercentile(b.latencies, 50);
+        b.stats.p95Ms = nearestRankPercentile(b.latencies, 95);
+        b.stats.p99Ms = nearestRankPercentile(b.latencies, 99);
+        out.push_back(std::move(b.stats));
+    }
+    return out;
+}
+
+} // namespace gatehouse

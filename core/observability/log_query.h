@@ -1,0 +1,84 @@
+#pragma once
+// Reading the request log: filtered pages of records, newest first with keyset pagination, and
+// per-minute aggregates. A LogReader opens its own read-only connection on the thread that calls
+// open() and must be used only there (the GUI thread or a worker); WAL lets it read while the
+// store's writer writes.
+
+#include "observability/log_filter.h"
+#include "observability/request_record.h"
+#include "observability/sqlite_connection.h"
+
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace gatehouse {
+
+// Position after the last row of a page: (received_ms, rowid), the order's own key, so pages stay
+// free of duplicates and gaps while new rows arrive (unlike OFFSET).
+struct LogCursor {
+    qint64 receivedMs = 0;
+    qint64 rowId = 0;
+    friend bool operator==(const LogCursor&, const LogCursor&) = default;
+};
+
+struct LogPage {
+    std::vector<RequestRecord> rows;   // received time descending, then row id descending
+    std::vector<qint64> rowIds;        // parallel to rows: LogReader::record(rowId) fetches one again
+    std::optional<LogCursor> next;     // set when more rows may follow
+};
+
+enum class LogBodies { Include, Omit };
+
+struct GroupBy {
+    enum class Kind { None, Provider, Model, Metadata };
+    Kind kind = Kind::None;
+    QString metadataKey;   // Kind::Metadata: requests without this key form the group ""
+
+    static GroupBy none() { return {}; }
+    static GroupBy provider() { return {Kind::Provider, {}}; }
+    static GroupBy model() { return {Kind::Model, {}}; }
+    static GroupBy metadata(const QString& key) { return {Kind::Metadata, key}; }
+};
+
+// One minute (UTC, by received time) of one group.
+struct MinuteStats {
+    qint64 minuteMs = 0;       // start of the minute, ms since the epoch
+    QString group;             // empty for GroupBy::none()
+    qint64 count = 0;
+    qint64 errors = 0;         // status >= 400 or 0
+    double p50Ms = 0;          // total latency, nearest-rank percentiles (percentile.h)
+    double p95Ms = 0;
+    double p99Ms = 0;
+    qint64 promptTokens = 0;   // sums over the requests that reported usage
+    qint64 completionTokens = 0;
+    qint64 totalTokens = 0;
+};
+
+class LogReader {
+public:
+    LogReader() = default;
+    bool open(const QString& path, QString* error = nullptr);
+    void close() { db_.close(); }
+    bool isOpen() const { return db_.isOpen(); }
+    bool hasFullTextIndex() const { return fullText_; }
+    QString lastError() const { return lastError_; }   // of the last failed call
+
+    // Up to limit rows matching filter, after the cursor (nullopt: the newest). On error: an empty
+    // page and lastError().
+    LogPage query(const LogFilter& filter, int limit, const std::optional<LogCursor>& after = std::nullopt,
+                  LogBodies bodies = LogBodies::Include);
+    std::optional<RequestRecord> record(qint64 rowId);
+    qint64 count(const LogFilter& filter);
+
+    // Ordered by minute, then group.
+    std::vector<MinuteStats> aggregatePerMinute(const LogFilter& filter, const GroupBy& groupBy = {});
+
+private:
+    SqliteConnection db_;
+    bool fullText_ = false;
+    QString lastError_;
+};
+
+} // namespace gatehouse

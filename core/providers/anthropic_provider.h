@@ -1,0 +1,25 @@
+#pragma once
+// Anthropic's Messages API behind the OpenAI chat interface (provider "anthropic"):
+// POST {base}/messages with x-api-key and anthropic-version. Request, answer and stream mappings
+// live in anthropic_request / anthropic_response / anthropic_stream_mapper.
+//
+// Headers: anthropic-version defaults to 2023-06-01; the client's x-portkey-anthropic-version or
+// anthropic-version header (or an anthropic_version body field, as Portkey accepts) overrides it.
+// anthropic-beta is sent only when the client gives one, the same ways.
+
+#include "providers/provider.h"
+
+namespace gatehouse {
+
+class AnthropicProvider : public Provider {
+public:
+    using Provider::Provider;
+
+    static constexpr const char* kDefaultVersion = "2023-06-01";
+
+    std::variant<UpstreamRequest, ApiError> buildRequest(const ProviderCall& call) const override;
+    void mapResponse(Endpoint endpoint, int& status, QByteArray& body) const override;
+    std::unique_ptr<StreamMapper> makeStreamMapper(Endpoint endpoint) const override;
+};
+
+} // namespace gatehouse

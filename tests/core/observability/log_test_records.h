@@ -1,0 +1,100 @@
+#pragma once
+// Request records for the log store tests: every field set and varied per index (including the
+// "not reported" values, empty metadata and non-UTF-8 body bytes), so a round trip proves each column.
+
+#include "observability/request_record.h"
+
+#include <QDateTime>
+#include <QString>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace logtest {
+
+using gatehouse::RecordBatch;
+using gatehouse::RequestRecord;
+
+inline const char* const kProviders[] = {"openai", "anthropic", "mock"};
+inline const char* const kModels[] = {"gpt-4o-mini", "claude-3-5-haiku", "mock-gpt", "llama-3.1-8b"};
+inline const int kStatuses[] = {200, 200, 201, 429, 503, 0, 404};
+inline const char* const kAnimals[] = {"zebra", "okapi", "narwhal", "axolotl", "pangolin"};
+
+inline QString animalOf(int i) { return QString::fromLatin1(kAnimals[i % 5]); }
+
+inline RequestRecord makeRecord(int i, qint64 receivedMs)
+{
+    RequestRecord r;
+    r.requestId = QStringLiteral("req-%1").arg(i);
+    r.traceId = QStringLiteral("trace-%1").arg(i % 50);
+    r.receivedAt = QDateTime::fromMSecsSinceEpoch(receivedMs, Qt::UTC);
+    r.totalMs = 1.25 + i * 0.001 + 1.0 / 3.0;   // not a round binary fraction: REAL must be exact
+    r.upstreamMs = i % 7 == 0 ? -1 : 0.5 + i * 0.0005;
+    r.firstByteMs = i % 7 == 0 ? -1 : 0.3 + i;
+    r.method = i % 10 == 0 ? QStringLiteral("GET") : QStringLiteral("POST");
+    r.path = i % 10 == 0 ? QStringLiteral("/v1/models") : QStringLiteral("/v1/chat/completions");
+    r.provider = i % 23 == 0 ? QString() : QString::fromLatin1(kProviders[i % 3]);   // null: failed before routing
+    r.model = QString::fromLatin1(kModels[i % 4]);
+    r.upstreamUrl = QStringLiteral("https://api.example.com/v1/chat/completions#%1").arg(i);
+    r.attempts = 1 + i % 3;
+    r.status = kStatuses[i % 7];
+    r.stream = i % 2 == 1;
+    if (r.status >= 400 || r.status == 0) {
+        r.errorType = QStringLiteral("upstream_error");
+        r.errorMessage = QStringLiteral("Upstream said no to %1 — «%2»").arg(i).arg(QStringLiteral("ünïcödé"));
+    }
+    r.promptTokens = i % 5 == 0 ? -1 : i;
+    r.completionTokens = i % 5 == 0 ? -1 : 2 * qint64(i);
+    r.totalTokens = i % 5 == 0 ? -1 : 3 * qint64(i);
+    r.clientAddress = QStringLiteral("127.0.0.%1").arg(1 + i % 200);
+    r.userAgent = QStringLiteral("OpenAI/Python 1.40.0 (日本語)");
+    if (i % 11 != 0) {
+        r.metadata["_user"] = "user-" + std::to_string(i % 10);
+        r.metadata["env"] = i % 2 ? "dev" : "prod";
+        r.metadata["n"] = std::to_string(i);
+    }
+    // ~1.2 KB prompt, ~0.5 KB answer: the row size the platform notes measured.
+    const QByteArray filler(900, 'x');
+    r.requestBody = QByteArray(R"({"model":")") + r.model.toUtf8() + R"(","messages":[{"role":"system","content":")"
+        + filler + R"("},{"role":"user","content":"Tell me about the )" + animalOf(i).toUtf8() + " number "
+        + QByteArray::number(i) + R"("}]})";
+    r.responseBody = QByteArray(R"({"choices":[{"message":{"role":"assistant","content":"The )")
+        + animalOf(i + 2).toUtf8() + " says hello to request " + QByteArray::number(i) + " "
+        + QByteArray(400, 'y') + R"("}}],"usage":{"prompt_tokens":1}})";
+    if (i % 13 == 0)
+        r.responseBody += QByteArray("\xff\xfe\x00\x01 binary tail", 18);   // not UTF-8: BLOBs keep bytes
+    r.requestBytes = r.requestBody.size() + i;
+    r.responseBytes = r.responseBody.size() + 2 * qint64(i);
+    r.requestBodyTruncated = i % 17 == 0;
+    r.responseBodyTruncated = i % 19 == 0;
+    return r;
+}
+
+inline RecordBatch batchOf(std::vector<RequestRecord> records)
+{
+    return std::make_shared<const std::vector<RequestRecord>>(std::move(records));
+}
+
+// The first differing field, or empty when a and b are equal field for field.
+inline QString recordDiff(const RequestRecord& a, const RequestRecord& b)
+{
+#define LOGTEST_FIELD(f) \
+    if (!(a.f == b.f)) \
+        return QStringLiteral(#f);
+    LOGTEST_FIELD(requestId) LOGTEST_FIELD(traceId)
+    if (a.receivedAt.toMSecsSinceEpoch() != b.receivedAt.toMSecsSinceEpoch())
+        return QStringLiteral("receivedAt");
+    LOGTEST_FIELD(totalMs) LOGTEST_FIELD(upstreamMs) LOGTEST_FIELD(firstByteMs)
+    LOGTEST_FIELD(method) LOGTEST_FIELD(path) LOGTEST_FIELD(provider) LOGTEST_FIELD(model)
+    LOGTEST_FIELD(upstreamUrl) LOGTEST_FIELD(attempts) LOGTEST_FIELD(status) LOGTEST_FIELD(stream)
+    LOGTEST_FIELD(errorType) LOGTEST_FIELD(errorMessage)
+    LOGTEST_FIELD(promptTokens) LOGTEST_FIELD(completionTokens) LOGTEST_FIELD(totalTokens)
+    LOGTEST_FIELD(clientAddress) LOGTEST_FIELD(userAgent) LOGTEST_FIELD(metadata)
+    LOGTEST_FIELD(requestBytes) LOGTEST_FIELD(responseBytes) LOGTEST_FIELD(requestBody) LOGTEST_FIELD(responseBody)
+    LOGTEST_FIELD(requestBodyTruncated) LOGTEST_FIELD(responseBodyTruncated)
+#undef LOGTEST_FIELD
+    return {};
+}
+
+} // namespace logtest
