@@ -600,10 +600,12 @@ private:
             return false;
         const Keys k = collect(v, path, kStrategyKeys, false);
         bool ok = true;
+        bool modeOk = false;   // the mode-dependent checks below need a known mode
         if (const json* m = k.get("mode")) {
             const auto mode = m->is_string() ? parseMode(m->get_ref<const std::string&>()) : std::nullopt;
             if (mode) {
                 out.mode = *mode;
+                modeOk = true;
             } else {
                 error(k.path(path, "mode"), std::string("Invalid 'mode' value. Must be one of: ") + kModeList);
                 ok = false;
@@ -618,13 +620,13 @@ private:
                 out.onStatusCodes = *codes;
             else
                 ok = false;
-            if (ok && out.mode != StrategyMode::Fallback)
+            if (codes && modeOk && out.mode != StrategyMode::Fallback)
                 warn(k.path(path, "on_status_codes"), "has no effect unless mode is 'fallback'");
         }
         const bool conditional = out.mode == StrategyMode::Conditional;
         if (const json* c = k.get("conditions")) {
             const std::string cpath = k.path(path, "conditions");
-            if (ok && !conditional) {
+            if (modeOk && !conditional) {
                 error(cpath, "only used with mode 'conditional'");
                 ok = false;
             } else if (!c->is_array() || c->empty()) {
@@ -667,13 +669,13 @@ private:
                     out.conditions.push_back(std::move(cond));
                 }
             }
-        } else if (ok && conditional) {
+        } else if (modeOk && conditional) {
             error(childKey(path, "conditions"), "required for mode 'conditional'");
             ok = false;
         }
         if (const json* d = k.get("default")) {
             const std::string dpath = k.path(path, "default");
-            if (ok && !conditional) {
+            if (modeOk && !conditional) {
                 error(dpath, "only used with mode 'conditional'");
                 ok = false;
             } else if (auto name = nonEmptyString(d, dpath)) {

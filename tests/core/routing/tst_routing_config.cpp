@@ -460,6 +460,12 @@ void TestRoutingConfig::everyErrorIsReported()
     QVERIFY2(hasIssue(r.errors, "targets[2]: a target needs 'provider' (or 'virtual_key'), or 'strategy' and 'targets'"),
              joined(r.errors).constData());
     QCOMPARE(int(r.errors.size()), 5);
+
+    // One bad strategy key does not hide the others.
+    const auto s = parse(R"({"strategy": {"mode": "fallback", "on_status_codes": [1], "default": "a"},
+        "targets": [{"name": "a", "provider": "openai"}]})");
+    QVERIFY2(hasIssue(s.errors, "strategy.on_status_codes[0]: must be an HTTP status code from 100 to 599"), joined(s.errors).constData());
+    QVERIFY2(hasIssue(s.errors, "strategy.default: only used with mode 'conditional'"), joined(s.errors).constData());
 }
 
 void TestRoutingConfig::didYouMean_data()
