@@ -31,7 +31,10 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption logRequests(QStringLiteral("log-requests"), QStringLiteral("Print one line per request to standard error."));
     const QCommandLineOption configs(QStringLiteral("configs"), QStringLiteral("Saved routing configs: a .json file or a directory of them (ids pc-<file name>); reloaded when they change."), QStringLiteral("path"));
     const QCommandLineOption defaultConfig(QStringLiteral("default-config"), QStringLiteral("Config id used when a request names none."), QStringLiteral("id"));
-    p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig});
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Folder for the request log and other state (default: the user's data folder)."), QStringLiteral("dir"));
+    const QCommandLineOption noRequestLog(QStringLiteral("no-request-log"), QStringLiteral("Do not store request records on disk."));
+    const QCommandLineOption noLogBodies(QStringLiteral("no-log-bodies"), QStringLiteral("Store request records without their request and response bodies."));
+    p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies});
 
     CommandLineResult r;
     if (!p.parse(arguments)) {
@@ -54,6 +57,9 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     o.portFile = p.value(portFile);
     o.configsPath = p.value(configs);
     o.defaultConfig = p.value(defaultConfig);
+    o.dataDir = p.value(dataDir);
+    o.noRequestLog = p.isSet(noRequestLog);
+    o.noLogBodies = p.isSet(noLogBodies);
     auto fail = [&r](const QString& message) {
         r.exitCode = 2;
         r.message = message;
@@ -79,6 +85,8 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
             return fail(QStringLiteral("--max-body-bytes must be from 1024 to 4294967296 (got '%1').").arg(p.value(maxBody)));
         o.gateway.maxBodyBytes = v;
     }
+    if (p.isSet(dataDir) && o.dataDir.trimmed().isEmpty())
+        return fail(QStringLiteral("--data-dir needs a folder."));
     if (!o.defaultConfig.isEmpty() && o.configsPath.isEmpty())
         return fail(QStringLiteral("--default-config needs --configs to say where the configs are."));
     r.options = o;

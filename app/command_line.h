@@ -15,6 +15,9 @@ struct AppOptions {
     QString portFile;            // write the bound port here once listening
     QString configsPath;         // saved routing configs: a .json file or a directory of them
     QString defaultConfig;       // id of the config used when a request names none
+    QString dataDir;             // request log (and other state) here instead of the user's data folder
+    bool noRequestLog = false;   // serve without storing records
+    bool noLogBodies = false;    // store records without request/response bodies
     GatewaySettings gateway;
 };
 

@@ -2,6 +2,7 @@
 
 #include "config_loading.h"
 #include "gateway_service.h"
+#include "request_log_setup.h"
 #include "routing/config_watcher.h"
 #include "signal_watcher.h"
 
@@ -81,8 +82,16 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
         logLine(QStringLiteral("gatehouse: ") + configError);
         return 2;
     }
+    QStringList logWarnings;
+    const LogSettings logSettings = loadLogSettings(&logWarnings);
+    for (const QString& w : logWarnings)
+        logLine(QStringLiteral("gatehouse: ") + w);
+    RequestLog requestLog(options, logSettings, gateway, [](const QString& m) { logLine(QStringLiteral("gatehouse: ") + m); });
+    if (requestLog.store())
+        logLine(QStringLiteral("gatehouse: request log: %1").arg(requestLog.store()->path()));
     gateway.start(options.gateway);
     const int rc = app.exec();
+    gateway.stopAndWait();   // the last records reach the log before it closes
     return exitCode != 0 ? exitCode : rc;
 }
 

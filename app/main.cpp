@@ -5,6 +5,7 @@
 #include "command_line.h"
 #include "config_loading.h"
 #include "headless_runner.h"
+#include "request_log_setup.h"
 #include "signal_watcher.h"
 
 #include "gateway_service.h"
@@ -33,6 +34,14 @@ int runGui(QApplication& app, const AppOptions& options)
         return 2;
     }
     MainWindow window(&gateway);
+    QStringList logWarnings;
+    const LogSettings logSettings = loadLogSettings(&logWarnings);
+    for (const QString& w : logWarnings)
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(w));
+    RequestLog requestLog(options, logSettings, gateway, [&window](const QString& message) {
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(message));
+        window.showProblem(message);
+    });
     window.show();
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);

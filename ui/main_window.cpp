@@ -209,6 +209,13 @@ void MainWindow::buildStatusBar()
     gatewayLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(gatewayLabel_, 1);
 
+    problemLabel_ = new QLabel(this);
+    problemLabel_->setObjectName(QStringLiteral("problemStatus"));
+    problemLabel_->setStyleSheet(QStringLiteral("color: #b00020;"));
+    problemLabel_->setContentsMargins(0, 0, 12, 0);
+    problemLabel_->hide();
+    statusBar()->addPermanentWidget(problemLabel_);
+
     queuedLabel_ = new QLabel(this);
     queuedLabel_->setObjectName(QStringLiteral("queuedStatus"));
     queuedLabel_->setContentsMargins(0, 0, 12, 0);
@@ -218,6 +225,13 @@ void MainWindow::buildStatusBar()
     countsLabel_ = new QLabel(this);
     countsLabel_->setObjectName(QStringLiteral("requestCounts"));
     statusBar()->addPermanentWidget(countsLabel_);
+}
+
+void MainWindow::showProblem(const QString& message)
+{
+    problemLabel_->setText(QFontMetrics(problemLabel_->font()).elidedText(message, Qt::ElideRight, 420));
+    problemLabel_->setToolTip(message);
+    problemLabel_->show();
 }
 
 void MainWindow::connectGateway()

@@ -48,6 +48,9 @@ public Q_SLOTS:
     void setPaused(bool paused);
     void setAutoScroll(bool on);
     void clearRequests();
+    // A lasting problem outside the gateway itself (e.g. the request log cannot write): shown in the
+    // status bar until the next one replaces it, with the whole text as its tooltip.
+    void showProblem(const QString& message);
 
 private:
     void buildToolBar();
@@ -78,6 +81,7 @@ private:
     QAction* autoScrollAction_ = nullptr;
 
     QLabel* gatewayLabel_ = nullptr;
+    QLabel* problemLabel_ = nullptr;
     QLabel* queuedLabel_ = nullptr;
     QLabel* countsLabel_ = nullptr;
 

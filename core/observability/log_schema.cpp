@@ -33,20 +33,40 @@ bool createVersion1(SqliteConnection& db, QString* error)
                        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
                        " request_id TEXT NOT NULL,"
                        " trace_id TEXT NOT NULL,"
+                       " span_id TEXT NOT NULL,"
+                       " parent_span_id TEXT NOT NULL,"
+                       " span_name TEXT NOT NULL,"
+                       " traceparent TEXT NOT NULL,"
                        " received_ms INTEGER NOT NULL,"          // ms since the epoch, UTC
                        " total_ms REAL NOT NULL,"
                        " upstream_ms REAL,"
                        " first_byte_ms REAL,"
+                       " upstream_start_ms REAL,"
+                       " first_token_ms REAL,"
                        " method TEXT NOT NULL,"
                        " path TEXT NOT NULL,"
                        " provider TEXT NOT NULL,"
                        " model TEXT NOT NULL,"
                        " upstream_url TEXT NOT NULL,"
                        " attempts INTEGER NOT NULL,"
+                       " retries INTEGER NOT NULL,"
+                       " fallback_used INTEGER NOT NULL,"
+                       " target_path TEXT NOT NULL,"
+                       " config_id TEXT NOT NULL,"
+                       " attempt_log TEXT NOT NULL,"           // JSON array of AttemptRecord
                        " status INTEGER NOT NULL,"
                        " stream INTEGER NOT NULL,"
                        " error_type TEXT NOT NULL,"
                        " error_message TEXT NOT NULL,"
+                       " temperature REAL,"
+                       " top_p REAL,"
+                       " max_tokens INTEGER,"
+                       " tools_count INTEGER,"
+                       " messages_count INTEGER,"
+                       " model_served TEXT NOT NULL,"
+                       " finish_reason TEXT NOT NULL,"
+                       " tool_calls INTEGER,"
+                       " cached_tokens INTEGER,"
                        " prompt_tokens INTEGER,"
                        " completion_tokens INTEGER,"
                        " total_tokens INTEGER,"
@@ -66,6 +86,7 @@ bool createVersion1(SqliteConnection& db, QString* error)
         QStringLiteral("CREATE INDEX requests_provider ON requests(provider, received_ms)"),
         QStringLiteral("CREATE INDEX requests_model ON requests(model, received_ms)"),
         QStringLiteral("CREATE INDEX requests_trace ON requests(trace_id, received_ms)"),
+        QStringLiteral("CREATE INDEX requests_config ON requests(config_id, received_ms)"),
         // Keys are unique per request (a JSON object), hence the primary key; the (key, value) index
         // carries the request id too, so a tag filter never touches the table itself.
         QStringLiteral("CREATE TABLE request_metadata ("

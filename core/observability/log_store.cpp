@@ -34,6 +34,7 @@ bool LogStore::open(const QString& path, QString* error)
     thread_ = std::make_unique<QThread>();
     thread_->setObjectName(QStringLiteral("gatehouse-log-store"));
     auto* writer = new LogWriter(queue_.get());
+    writer->setStoreBodies(storeBodies_);
     writer->moveToThread(thread_.get());
     connect(writer, &LogWriter::writeFailed, this, &LogStore::writeFailed);   // queued: other thread
     thread_->start();
@@ -129,6 +130,13 @@ qint64 LogStore::queued() const { return queue_->outstanding(); }
 qint64 LogStore::rejected() const { return queue_->rejected(); }
 qint64 LogStore::failed() const { return queue_->failed(); }
 qint64 LogStore::maxQueued() const { return queue_->maxRecords(); }
+
+void LogStore::setStoreBodies(bool store)
+{
+    storeBodies_ = store;
+    if (writer_)
+        writer_->setStoreBodies(store);
+}
 
 void LogStore::setWriterPaused(bool paused)
 {

@@ -52,6 +52,11 @@ public:
     qint64 failed() const;     // accepted but lost to a write error (writeFailed() tells why)
     qint64 maxQueued() const;
 
+    // Whether request and response bodies are written (on by default). Takes effect for the records
+    // written from now on; may be called before open().
+    void setStoreBodies(bool store);
+    bool storeBodies() const { return storeBodies_; }
+
     // Test hook: a paused writer takes nothing from the queue, like a stalled disk. flushAndWait()
     // still writes everything.
     void setWriterPaused(bool paused);
@@ -69,6 +74,7 @@ private:
     LogWriter* writer_ = nullptr;   // lives on thread_ while open
     QString path_;
     bool warnedClosed_ = false;
+    bool storeBodies_ = true;
 };
 
 } // namespace gatehouse

@@ -114,7 +114,7 @@ bool LogWriter::writeChunk(const std::vector<RecordQueue::Slice>& chunk, QString
     for (const RecordQueue::Slice& s : chunk) {
         for (std::size_t i = s.begin; i < s.end; ++i) {
             const RequestRecord& r = (*s.batch)[i];
-            request_row::bind(*insert_, r);
+            request_row::bind(*insert_, r, storeBodies_ ? request_row::BodyStorage::Store : request_row::BodyStorage::Omit);
             if (!insert_->exec())
                 return fail(*insert_);
             lastId = insert_->lastInsertId();

@@ -33,6 +33,8 @@ public:
     // at once and leaves the queue alone, unless force is set (flush on shutdown).
     void drain(bool force = false);
     void setPaused(bool paused) { paused_ = paused; }
+    // Off: rows keep every field but not the request and response bodies (privacy setting).
+    void setStoreBodies(bool store) { storeBodies_ = store; }
 
     // Deletes rows received before cutoffMs (0: no age limit), then the oldest rows while the data
     // pages exceed maxBytes (0: no size limit); gives back to the file system only the free pages
@@ -55,6 +57,7 @@ private:
     std::unique_ptr<QSqlQuery> indexMetadata_;    // from the metadata JSON, via json_each
     std::unique_ptr<QSqlQuery> insertMetadata_;   // per tag, when this SQLite lacks json_each
     std::atomic<bool> paused_{false};
+    std::atomic<bool> storeBodies_{true};
     bool failing_ = false;
 };
 

@@ -1,5 +1,7 @@
 #include "observability/request_record.h"
 
+#include "observability/response_summary.h"
+
 #include <nlohmann/json.hpp>
 
 namespace gatehouse {
@@ -16,15 +18,37 @@ void to_json(nlohmann::json& j, const AttemptRecord& a)
          {"error", s(a.error)}};
 }
 
+void from_json(const nlohmann::json& j, AttemptRecord& a)
+{
+    auto text = [&j](const char* key) {
+        const auto it = j.find(key);
+        return it != j.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+    };
+    a.path = text("path");
+    a.provider = text("provider");
+    a.error = text("error");
+    const auto status = j.find("status");
+    a.status = status != j.end() && status->is_number_integer() ? status->get<int>() : 0;
+    const auto latency = j.find("latency_ms");
+    a.latencyMs = latency != j.end() && latency->is_number() ? latency->get<double>() : 0;
+}
+
 void to_json(nlohmann::json& j, const RequestRecord& r)
 {
     j = {
         {"request_id", s(r.requestId)},
         {"trace_id", s(r.traceId)},
+        {"span_id", s(r.spanId)},
+        {"parent_span_id", s(r.parentSpanId)},
+        {"span_name", s(r.spanName)},
+        {"traceparent", s(r.traceparent)},
         {"received_at", r.receivedAt.toUTC().toString(Qt::ISODateWithMs).toStdString()},
         {"total_ms", r.totalMs},
         {"upstream_ms", optionalMs(r.upstreamMs)},
         {"first_byte_ms", optionalMs(r.firstByteMs)},
+        {"upstream_start_ms", optionalMs(r.upstreamStartMs)},
+        {"first_token_ms", optionalMs(r.firstTokenMs)},
+        {"gateway_overhead_ms", optionalMs(r.gatewayOverheadMs())},
         {"method", s(r.method)},
         {"path", s(r.path)},
         {"provider", s(r.provider)},
@@ -40,9 +64,18 @@ void to_json(nlohmann::json& j, const RequestRecord& r)
         {"stream", r.stream},
         {"error_type", s(r.errorType)},
         {"error_message", s(r.errorMessage)},
+        {"temperature", optionalMs(r.temperature)},
+        {"top_p", optionalMs(r.topP)},
+        {"max_tokens", optionalInt(r.maxTokens)},
+        {"tools_count", optionalInt(r.toolsCount)},
+        {"messages_count", optionalInt(r.messagesCount)},
+        {"model_served", s(r.modelServed)},
+        {"finish_reason", s(r.finishReason)},
+        {"tool_calls", optionalInt(r.toolCalls)},
         {"prompt_tokens", optionalInt(r.promptTokens)},
         {"completion_tokens", optionalInt(r.completionTokens)},
         {"total_tokens", optionalInt(r.totalTokens)},
+        {"cached_tokens", optionalInt(r.cachedTokens)},
         {"client_address", s(r.clientAddress)},
         {"user_agent", s(r.userAgent)},
         {"metadata", r.metadata},
@@ -51,6 +84,16 @@ void to_json(nlohmann::json& j, const RequestRecord& r)
         {"request_body_truncated", r.requestBodyTruncated},
         {"response_body_truncated", r.responseBodyTruncated},
     };
+}
+
+void RequestRecord::summarizeResponse()
+{
+    const ResponseSummary sum = gatehouse::summarizeResponse(responseBody, responseTail, stream);
+    modelServed = sum.model;
+    finishReason = sum.finishReason;
+    toolCalls = sum.toolCalls;
+    if (cachedTokens < 0)
+        cachedTokens = sum.cachedTokens;
 }
 
 } // namespace gatehouse

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -30,6 +31,10 @@ struct RequestRecord {
     // identity
     QString requestId;          // x-portkey-request-id sent back to the client
     QString traceId;            // x-portkey-trace-id (generated when the client sent none)
+    QString spanId;             // x-portkey-span-id; empty: the request is its own span
+    QString parentSpanId;       // x-portkey-parent-span-id
+    QString spanName;           // x-portkey-span-name
+    QString traceparent;        // W3C traceparent as sent (validated shape), empty when absent
 
     // timing (wall clock for display; durations measured on a monotonic clock)
     QDateTime receivedAt;
@@ -37,6 +42,8 @@ struct RequestRecord {
     double totalMs = 0;         // received -> last byte written
     double upstreamMs = -1;     // upstream start -> upstream finished; -1 if no upstream call
     double firstByteMs = -1;    // received -> first response byte from upstream; -1 if none
+    double upstreamStartMs = -1; // received -> first upstream attempt started; -1 if none
+    double firstTokenMs = -1;   // streams: received -> first event relayed to the client; -1 if none
 
     // routing
     QString method;             // GET / POST
@@ -57,10 +64,23 @@ struct RequestRecord {
     QString errorType;          // OpenAI error type when the gateway answered with an error
     QString errorMessage;
 
+    // request parameters (-1 / empty when the request did not set them)
+    double temperature = -1;
+    double topP = -1;
+    qint64 maxTokens = -1;      // max_tokens or max_completion_tokens
+    int toolsCount = -1;        // entries in tools (or functions)
+    int messagesCount = -1;     // entries in messages (chat) or inputs (embeddings)
+
+    // answer summary, read from the response off the gateway thread (response_summary.h)
+    QString modelServed;        // the answer's "model" (may differ from the one requested)
+    QString finishReason;       // of the first choice; "" when unknown
+    int toolCalls = -1;         // tool calls in the answer; -1 when unknown
+
     // usage (-1 when the upstream did not report it)
     qint64 promptTokens = -1;
     qint64 completionTokens = -1;
     qint64 totalTokens = -1;
+    qint64 cachedTokens = -1;   // prompt tokens served from the provider's prompt cache
 
     // client
     QString clientAddress;
@@ -74,9 +94,17 @@ struct RequestRecord {
     QByteArray responseBody;
     bool requestBodyTruncated = false;
     bool responseBodyTruncated = false;
+    QByteArray responseTail;    // last bytes of a stream whose body was truncated: its final events
+
+    // Fills the answer summary from the captured response (response_summary.h). Parses JSON, so the
+    // log writer and the GUI call it, never the gateway thread.
+    void summarizeResponse();
+    // Time the gateway itself added: total minus the upstream's share (-1 without an upstream call).
+    double gatewayOverheadMs() const { return upstreamMs < 0 ? -1 : std::max(0.0, totalMs - upstreamMs); }
 };
 
 void to_json(nlohmann::json& j, const AttemptRecord& a);
+void from_json(const nlohmann::json& j, AttemptRecord& a);   // lenient: missing fields stay default
 void to_json(nlohmann::json& j, const RequestRecord& r);
 
 // Records travel between threads in immutable batches: one queued signal per burst, never one per request.

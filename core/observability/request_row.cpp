@@ -1,5 +1,7 @@
 #include "observability/request_row.h"
 
+#include "observability/response_summary.h"
+
 #include <QSqlQuery>
 #include <QStringList>
 
@@ -13,11 +15,18 @@ namespace {
 const QStringList& columns()
 {
     static const QStringList all = {
-        QStringLiteral("request_id"), QStringLiteral("trace_id"), QStringLiteral("received_ms"),
-        QStringLiteral("total_ms"), QStringLiteral("upstream_ms"), QStringLiteral("first_byte_ms"),
+        QStringLiteral("request_id"), QStringLiteral("trace_id"), QStringLiteral("span_id"),
+        QStringLiteral("parent_span_id"), QStringLiteral("span_name"), QStringLiteral("traceparent"),
+        QStringLiteral("received_ms"), QStringLiteral("total_ms"), QStringLiteral("upstream_ms"),
+        QStringLiteral("first_byte_ms"), QStringLiteral("upstream_start_ms"), QStringLiteral("first_token_ms"),
         QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("provider"), QStringLiteral("model"),
-        QStringLiteral("upstream_url"), QStringLiteral("attempts"), QStringLiteral("status"),
+        QStringLiteral("upstream_url"), QStringLiteral("attempts"), QStringLiteral("retries"),
+        QStringLiteral("fallback_used"), QStringLiteral("target_path"), QStringLiteral("config_id"),
+        QStringLiteral("attempt_log"), QStringLiteral("status"),
         QStringLiteral("stream"), QStringLiteral("error_type"), QStringLiteral("error_message"),
+        QStringLiteral("temperature"), QStringLiteral("top_p"), QStringLiteral("max_tokens"),
+        QStringLiteral("tools_count"), QStringLiteral("messages_count"), QStringLiteral("model_served"),
+        QStringLiteral("finish_reason"), QStringLiteral("tool_calls"), QStringLiteral("cached_tokens"),
         QStringLiteral("prompt_tokens"), QStringLiteral("completion_tokens"), QStringLiteral("total_tokens"),
         QStringLiteral("client_address"), QStringLiteral("user_agent"), QStringLiteral("metadata"),
         QStringLiteral("request_bytes"), QStringLiteral("response_bytes"), QStringLiteral("request_body"),
@@ -55,25 +64,52 @@ QString insertMetadataSql()
     return QStringLiteral("INSERT INTO request_metadata(request_rowid, key, value) VALUES (?, ?, ?)");
 }
 
-void bind(QSqlQuery& q, const RequestRecord& r)
+void bind(QSqlQuery& q, const RequestRecord& r, BodyStorage bodies)
 {
+    // The answer summary is read here, on the writer's thread, unless the record already has it.
+    ResponseSummary sum{r.modelServed, r.finishReason, r.toolCalls, r.cachedTokens};
+    if (sum.model.isEmpty() && sum.finishReason.isEmpty() && sum.toolCalls < 0) {
+        sum = summarizeResponse(r.responseBody, r.responseTail, r.stream);
+        if (r.cachedTokens >= 0)
+            sum.cachedTokens = r.cachedTokens;
+    }
     int i = 0;
     q.bindValue(i++, text(r.requestId));
     q.bindValue(i++, text(r.traceId));
+    q.bindValue(i++, text(r.spanId));
+    q.bindValue(i++, text(r.parentSpanId));
+    q.bindValue(i++, text(r.spanName));
+    q.bindValue(i++, text(r.traceparent));
     q.bindValue(i++, r.receivedAt.isValid() ? r.receivedAt.toMSecsSinceEpoch() : qint64(0));
     q.bindValue(i++, r.totalMs);
     q.bindValue(i++, optionalNumber(r.upstreamMs));
     q.bindValue(i++, optionalNumber(r.firstByteMs));
+    q.bindValue(i++, optionalNumber(r.upstreamStartMs));
+    q.bindValue(i++, optionalNumber(r.firstTokenMs));
     q.bindValue(i++, text(r.method));
     q.bindValue(i++, text(r.path));
     q.bindValue(i++, text(r.provider));
     q.bindValue(i++, text(r.model));
     q.bindValue(i++, text(r.upstreamUrl));
     q.bindValue(i++, r.attempts);
+    q.bindValue(i++, r.retries);
+    q.bindValue(i++, int(r.fallbackUsed));
+    q.bindValue(i++, text(r.targetPath));
+    q.bindValue(i++, text(r.configId));
+    q.bindValue(i++, attemptLogJson(r.attemptLog));
     q.bindValue(i++, r.status);
     q.bindValue(i++, int(r.stream));
     q.bindValue(i++, text(r.errorType));
     q.bindValue(i++, text(r.errorMessage));
+    q.bindValue(i++, optionalNumber(r.temperature));
+    q.bindValue(i++, optionalNumber(r.topP));
+    q.bindValue(i++, optionalNumber(r.maxTokens));
+    q.bindValue(i++, optionalNumber(qint64(r.toolsCount)));
+    q.bindValue(i++, optionalNumber(qint64(r.messagesCount)));
+    q.bindValue(i++, text(sum.model));
+    q.bindValue(i++, text(sum.finishReason));
+    q.bindValue(i++, optionalNumber(qint64(sum.toolCalls)));
+    q.bindValue(i++, optionalNumber(sum.cachedTokens));
     q.bindValue(i++, optionalNumber(r.promptTokens));
     q.bindValue(i++, optionalNumber(r.completionTokens));
     q.bindValue(i++, optionalNumber(r.totalTokens));
@@ -82,8 +118,9 @@ void bind(QSqlQuery& q, const RequestRecord& r)
     q.bindValue(i++, metadataJson(r.metadata));
     q.bindValue(i++, r.requestBytes);
     q.bindValue(i++, r.responseBytes);
-    q.bindValue(i++, r.requestBody);      // QByteArray binds as a BLOB (NULL when null)
-    q.bindValue(i++, r.responseBody);
+    const bool keep = bodies == BodyStorage::Store;
+    q.bindValue(i++, keep ? r.requestBody : QByteArray());      // QByteArray binds as a BLOB (NULL when null)
+    q.bindValue(i++, keep ? r.responseBody : QByteArray());
     q.bindValue(i++, int(r.requestBodyTruncated));
     q.bindValue(i++, int(r.responseBodyTruncated));
     Q_ASSERT(i == columns().size());
@@ -110,20 +147,40 @@ RequestRecord read(const QSqlQuery& q)
     int i = 1;
     r.requestId = q.value(i++).toString();
     r.traceId = q.value(i++).toString();
+    r.spanId = q.value(i++).toString();
+    r.parentSpanId = q.value(i++).toString();
+    r.spanName = q.value(i++).toString();
+    r.traceparent = q.value(i++).toString();
     r.receivedAt = QDateTime::fromMSecsSinceEpoch(q.value(i++).toLongLong(), Qt::UTC);
     r.totalMs = q.value(i++).toDouble();
     r.upstreamMs = optionalDouble(q.value(i++));
     r.firstByteMs = optionalDouble(q.value(i++));
+    r.upstreamStartMs = optionalDouble(q.value(i++));
+    r.firstTokenMs = optionalDouble(q.value(i++));
     r.method = q.value(i++).toString();
     r.path = q.value(i++).toString();
     r.provider = q.value(i++).toString();
     r.model = q.value(i++).toString();
     r.upstreamUrl = q.value(i++).toString();
     r.attempts = q.value(i++).toInt();
+    r.retries = q.value(i++).toInt();
+    r.fallbackUsed = q.value(i++).toInt() != 0;
+    r.targetPath = q.value(i++).toString();
+    r.configId = q.value(i++).toString();
+    r.attemptLog = attemptLogFromJson(q.value(i++).toString());
     r.status = q.value(i++).toInt();
     r.stream = q.value(i++).toInt() != 0;
     r.errorType = q.value(i++).toString();
     r.errorMessage = q.value(i++).toString();
+    r.temperature = optionalDouble(q.value(i++));
+    r.topP = optionalDouble(q.value(i++));
+    r.maxTokens = optionalInt(q.value(i++));
+    r.toolsCount = int(optionalInt(q.value(i++)));
+    r.messagesCount = int(optionalInt(q.value(i++)));
+    r.modelServed = q.value(i++).toString();
+    r.finishReason = q.value(i++).toString();
+    r.toolCalls = int(optionalInt(q.value(i++)));
+    r.cachedTokens = optionalInt(q.value(i++));
     r.promptTokens = optionalInt(q.value(i++));
     r.completionTokens = optionalInt(q.value(i++));
     r.totalTokens = optionalInt(q.value(i++));
@@ -137,6 +194,24 @@ RequestRecord read(const QSqlQuery& q)
     r.requestBodyTruncated = q.value(i++).toInt() != 0;
     r.responseBodyTruncated = q.value(i++).toInt() != 0;
     return r;
+}
+
+QString attemptLogJson(const std::vector<AttemptRecord>& attempts)
+{
+    return QString::fromStdString(nlohmann::json(attempts).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::vector<AttemptRecord> attemptLogFromJson(const QString& json)
+{
+    std::vector<AttemptRecord> out;
+    const nlohmann::json j = nlohmann::json::parse(json.toStdString(), nullptr, false);
+    if (!j.is_array())
+        return out;
+    for (const auto& a : j) {
+        if (a.is_object())
+            out.push_back(a.get<AttemptRecord>());
+    }
+    return out;
 }
 
 QString metadataJson(const std::map<std::string, std::string>& metadata)

@@ -14,7 +14,8 @@ namespace request_row {
 
 // INSERT INTO requests(...) VALUES (?, ...), bound by bind().
 QString insertSql();
-void bind(QSqlQuery& insert, const RequestRecord& record);
+enum class BodyStorage { Store, Omit };   // Omit: the user switched body storage off
+void bind(QSqlQuery& insert, const RequestRecord& record, BodyStorage bodies = BodyStorage::Store);
 
 // INSERT INTO request_metadata(request_rowid, key, value) VALUES (?, ?, ?).
 QString insertMetadataSql();
@@ -25,6 +26,10 @@ QString selectColumns(bool withBodies);
 // Reads a row selected with selectColumns(): the row id is column 0, the record follows.
 qint64 readRowId(const QSqlQuery& query);
 RequestRecord read(const QSqlQuery& query);
+
+// The attempt_log column's JSON text and back.
+QString attemptLogJson(const std::vector<AttemptRecord>& attempts);
+std::vector<AttemptRecord> attemptLogFromJson(const QString& json);
 
 // The metadata column's JSON text and back (invalid UTF-8 is replaced, never thrown on).
 QString metadataJson(const std::map<std::string, std::string>& metadata);

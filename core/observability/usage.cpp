@@ -56,6 +56,8 @@ std::optional<Usage> findUsage(QByteArrayView body)
         u.promptTokens = intField(j, "prompt_tokens");
         u.completionTokens = intField(j, "completion_tokens");
         u.totalTokens = intField(j, "total_tokens");
+        if (const auto d = j.find("prompt_tokens_details"); d != j.end() && d->is_object())
+            u.cachedTokens = intField(*d, "cached_tokens");
         if (u.totalTokens < 0 && u.promptTokens >= 0)
             u.totalTokens = u.promptTokens + std::max<qint64>(0, u.completionTokens);
         return u;

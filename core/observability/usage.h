@@ -12,6 +12,7 @@ struct Usage {
     qint64 promptTokens = -1;
     qint64 completionTokens = -1;
     qint64 totalTokens = -1;
+    qint64 cachedTokens = -1;   // prompt_tokens_details.cached_tokens
 };
 
 std::optional<Usage> findUsage(QByteArrayView body);

@@ -1,5 +1,7 @@
 #include "pipeline/client_options.h"
 
+#include "pipeline/traceparent.h"
+
 #include <QStringList>
 
 #include <algorithm>
@@ -176,6 +178,14 @@ std::variant<ClientOptions, ApiError> parseClientOptions(const HttpRequest& requ
     o.spanId = str(request.header("x-portkey-span-id")).left(256);
     o.parentSpanId = str(request.header("x-portkey-parent-span-id")).left(256);
     o.spanName = str(request.header("x-portkey-span-name")).left(256);
+    if (const auto tp = parseTraceparent(request.header("traceparent"))) {
+        // W3C trace context (OpenTelemetry-instrumented clients): the Portkey headers win when both are sent.
+        o.traceparent = QString::fromLatin1(tp->header);
+        if (o.traceId.isEmpty())
+            o.traceId = QString::fromLatin1(tp->traceId);
+        if (o.parentSpanId.isEmpty())
+            o.parentSpanId = QString::fromLatin1(tp->parentId);
+    }
     if (const auto md = request.header("x-portkey-metadata"); !md.isEmpty()) {
         if (auto e = parseMetadata(md, QStringLiteral("x-portkey-metadata"), o.metadata))
             return *e;

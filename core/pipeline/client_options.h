@@ -21,6 +21,7 @@ struct ClientOptions {
     QByteArray customHost;            // x-portkey-custom-host: beats config custom_host everywhere
     QString traceId;                  // x-portkey-trace-id; empty when the client sent none
     QString spanId, parentSpanId, spanName;
+    QString traceparent;              // W3C traceparent when sent and well-formed (else ignored, as W3C asks)
     std::map<std::string, std::string> metadata;   // x-portkey-metadata
     int requestTimeoutMs = 0;         // x-portkey-request-timeout: beats config request_timeout; 0 = none
     std::vector<QByteArray> forwardHeaders;        // x-portkey-forward-headers, lower-case; beats config

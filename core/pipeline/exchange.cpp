@@ -2,6 +2,7 @@
 
 #include "observability/record_batcher.h"
 #include "observability/redaction.h"
+#include "observability/request_params.h"
 #include "observability/usage.h"
 #include "pipeline/id_generator.h"
 #include "providers/provider_registry.h"
@@ -135,6 +136,10 @@ void Exchange::run()
     if (auto* o = std::get_if<ClientOptions>(&parsed)) {
         options_ = std::move(*o);
         record_.metadata = options_.metadata;
+        record_.spanId = options_.spanId;
+        record_.parentSpanId = options_.parentSpanId;
+        record_.spanName = options_.spanName;
+        record_.traceparent = options_.traceparent;
     } else {
         // Even a request with a bad header gets its trace id and provider echoed, so the client can
         // match the error to its call.
@@ -208,6 +213,7 @@ std::optional<ApiError> Exchange::readBody()
             return ApiError::badRequest(QStringLiteral("'stream' must be true or false."), QStringLiteral("invalid_type"), QStringLiteral("stream"));
         record_.stream = s->get<bool>();
     }
+    readRequestParams(body_, record_);
     return std::nullopt;
 }
 
@@ -359,8 +365,10 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     }
     record_.upstreamUrl = QString::fromUtf8(redactUrl(up.url));
     transport_ = provider_->info().transport == TransportKind::Mock ? ctx_.mock : ctx_.http;
-    if (record_.upstreamMs < 0)
+    if (record_.upstreamMs < 0) {
         record_.upstreamMs = 0;
+        record_.upstreamStartMs = elapsedMs();
+    }
     transferActive_ = true;
     transfer_ = transport_->start(std::move(up), this);
     return std::nullopt;
@@ -443,8 +451,10 @@ void Exchange::onUpstreamData(QByteArrayView data)
         }
         if (data.isEmpty())
             return;
-        if (!committed_)
+        if (!committed_) {
             commitStreamHead();
+            record_.firstTokenMs = elapsedMs();
+        }
         captureResponse(data);
         writer_->sendBody(data);   // may abort the exchange if the client is gone
         if (!done_ && !paused_ && writer_->pendingBytes() > kHighWaterBytes) {
@@ -504,7 +514,10 @@ void Exchange::onUpstreamDone(const TransferResult& result)
             record_.promptTokens = u->promptTokens;
             record_.completionTokens = u->completionTokens;
             record_.totalTokens = u->totalTokens;
+            record_.cachedTokens = u->cachedTokens;
         }
+        if (record_.responseBodyTruncated)
+            record_.responseTail = streamTail_.right(kStreamTailBytes);
         logAttempt(upstreamStatus_, {});
         writer_->finish();
         return finishAttempt(AttemptResult{upstreamStatus_, true, {}, {}, std::nullopt});
@@ -518,6 +531,7 @@ void Exchange::onUpstreamDone(const TransferResult& result)
             record_.promptTokens = u->promptTokens;
             record_.completionTokens = u->completionTokens;
             record_.totalTokens = u->totalTokens;
+            record_.cachedTokens = u->cachedTokens;
         }
         logAttempt(status, {});
         committed_ = true;

@@ -5,6 +5,8 @@
 
 #include "integration_support.h"
 
+#include "observability/log_query.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
@@ -79,6 +81,9 @@ public:
     }
 
     static QString binary() { return qEnvironmentVariable("GATEHOUSE_BIN"); }
+    // Where the request log goes by default for this process's HOME (XDG data folder).
+    QString defaultLogPath() const { return dir_.filePath(QStringLiteral(".local/share/Gatehouse/gatehouse/requests.sqlite3")); }
+    QString dir() const { return dir_.path(); }
     QProcess& process() { return proc_; }
     const QByteArray& err() const { return stderr_; }
     const QByteArray& out() const { return stdout_; }
@@ -109,6 +114,8 @@ private Q_SLOTS:
     void invalidPortExitsWith2();
     void portInUseExitsWith1();
     void portHeldByAnotherGatehouseExitsWith1();
+    void requestLogKeepsEveryAnsweredRequest();
+    void requestLogCanGoWithoutBodiesOrAtAll();
 };
 
 void TestHeadlessProcess::initTestCase()
@@ -219,6 +226,130 @@ void TestHeadlessProcess::portHeldByAnotherGatehouseExitsWith1()
     QVERIFY(second.waitForExit(5000));
     QVERIFY(first.waitForExit(5000));
     QCOMPARE(first.process().exitCode(), 0);
+}
+
+
+// Every answered request is a row after a graceful stop, including the ones still in flight at
+// SIGTERM, with the fields a user filters and traces by.
+void TestHeadlessProcess::requestLogKeepsEveryAnsweredRequest()
+{
+    GatehouseProcess gh;
+    gh.startHeadless({QStringLiteral("--port"), QStringLiteral("0")});
+    const quint16 port = gh.waitForPort();
+    QVERIFY2(port != 0, gh.err().constData());
+    QVERIFY2(gh.err().contains("request log: " + gh.defaultLogPath().toUtf8()), gh.err().constData());
+
+    int sent = 0;
+    for (int i = 0; i < 20; ++i, ++sent) {
+        const auto r = roundTrip(port, httpRequest("POST", "/v1/chat/completions",
+                                                   mockHeaders({{"x-portkey-trace-id", "agent-run-7"},
+                                                                {"x-portkey-span-id", QByteArray("step-") + QByteArray::number(i)},
+                                                                {"x-portkey-parent-span-id", i ? QByteArray("step-0") : QByteArray()},
+                                                                {"x-portkey-span-name", "llm call"},
+                                                                {"x-portkey-metadata", R"({"_user":"ada","env":"test"})"}}),
+                                                   R"({"model":"mock-gpt","temperature":0.25,"max_tokens":64,"messages":[{"role":"user","content":"alpha )"
+                                                       + QByteArray::number(i) + R"("}]})"));
+        QVERIFY(r && r->status == 200);
+    }
+    for (int i = 0; i < 5; ++i, ++sent) {
+        const auto r = roundTrip(port, httpRequest("POST", "/v1/chat/completions",
+                                                   mockHeaders({{"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}}),
+                                                   chatBody(QStringLiteral("streamed %1").arg(i), QStringLiteral("mock-gpt"), true, true)));
+        QVERIFY(r && r->status == 200);
+    }
+    for (int i = 0; i < 5; ++i, ++sent) {
+        const auto r = roundTrip(port, httpRequest("POST", "/v1/chat/completions", mockHeaders(), chatBody(QStringLiteral("no"), QStringLiteral("mock-gpt@status=503"))));
+        QVERIFY(r && r->status == 503);
+    }
+    RawHttpClient slow;   // still in flight when the signal comes
+    QVERIFY(slow.connectTo(port));
+    slow.send(httpRequest("POST", "/v1/chat/completions", mockHeaders(), chatBody("last one", "mock-gpt@latency=600")));
+    ++sent;
+    QTRY_COMPARE_WITH_TIMEOUT(inFlight(port), 1, 3000);
+    gh.signal(SIGTERM);
+    QVERIFY(slow.readResponse(5000));
+    QVERIFY(gh.waitForExit(10000));
+    QCOMPARE(gh.process().exitCode(), 0);
+
+    gatehouse::LogReader reader;
+    QString error;
+    QVERIFY2(reader.open(gh.defaultLogPath(), &error), qPrintable(error));
+    // the /health polls are requests too, but they are not logged
+    gatehouse::LogFilter chats;
+    QCOMPARE(reader.count(chats), qint64(sent));
+
+    gatehouse::LogFilter trace;
+    trace.traceId = QStringLiteral("agent-run-7");
+    const gatehouse::LogPage page = reader.query(trace, 100);
+    QCOMPARE(int(page.rows.size()), 20);
+    for (const gatehouse::RequestRecord& r : page.rows) {
+        QCOMPARE(r.spanName, QStringLiteral("llm call"));
+        QVERIFY(r.spanId.startsWith(QStringLiteral("step-")));
+        QCOMPARE(r.parentSpanId, r.spanId == QStringLiteral("step-0") ? QString() : QStringLiteral("step-0"));
+        QCOMPARE(r.temperature, 0.25);
+        QCOMPARE(r.maxTokens, 64);
+        QCOMPARE(r.messagesCount, 1);
+        QCOMPARE(r.toolsCount, -1);
+        QCOMPARE(r.modelServed, QStringLiteral("mock-gpt"));
+        QCOMPARE(r.finishReason, QStringLiteral("stop"));
+        QCOMPARE(r.toolCalls, 0);
+        QCOMPARE(r.metadata.at("_user"), std::string("ada"));
+        QVERIFY(r.requestBody.contains("alpha"));
+        QVERIFY(r.upstreamStartMs >= 0 && r.upstreamStartMs <= r.totalMs);
+    }
+
+    gatehouse::LogFilter w3c;
+    w3c.traceId = QStringLiteral("4bf92f3577b34da6a3ce929d0e0e4736");   // the trace id a traceparent carries
+    const gatehouse::LogPage streams = reader.query(w3c, 100);
+    QCOMPARE(int(streams.rows.size()), 5);
+    for (const gatehouse::RequestRecord& r : streams.rows) {
+        QVERIFY(r.stream);
+        QCOMPARE(r.parentSpanId, QStringLiteral("00f067aa0ba902b7"));
+        QCOMPARE(r.traceparent, QStringLiteral("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        QCOMPARE(r.finishReason, QStringLiteral("stop"));
+        QVERIFY(r.firstTokenMs >= 0);
+        QVERIFY(r.promptTokens > 0);
+    }
+
+    gatehouse::LogFilter errors;
+    errors.statusClass = gatehouse::StatusClass::ServerError5xx;
+    QCOMPARE(reader.count(errors), 5);
+    gatehouse::LogFilter text;
+    text.text = QStringLiteral("\"last one\"");
+    QCOMPARE(reader.count(text), 1);   // the request still in flight at SIGTERM was stored too
+}
+
+void TestHeadlessProcess::requestLogCanGoWithoutBodiesOrAtAll()
+{
+    {
+        GatehouseProcess gh;
+        const QString dataDir = gh.dir() + QStringLiteral("/state");
+        gh.startHeadless({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--data-dir"), dataDir,
+                          QStringLiteral("--no-log-bodies")});
+        const quint16 port = gh.waitForPort();
+        QVERIFY2(port != 0, gh.err().constData());
+        const auto r = roundTrip(port, httpRequest("POST", "/v1/chat/completions", mockHeaders(), chatBody("a private question", "mock-gpt")));
+        QVERIFY(r && r->status == 200);
+        gh.signal(SIGTERM);
+        QVERIFY(gh.waitForExit(10000));
+        QVERIFY(!QFile::exists(gh.defaultLogPath()));
+        gatehouse::LogReader reader;
+        QString error;
+        QVERIFY2(reader.open(dataDir + QStringLiteral("/requests.sqlite3"), &error), qPrintable(error));
+        const gatehouse::LogPage page = reader.query({}, 10);
+        QCOMPARE(int(page.rows.size()), 1);
+        QVERIFY(page.rows[0].requestBody.isEmpty());
+        QVERIFY(page.rows[0].responseBody.isEmpty());
+        QCOMPARE(page.rows[0].finishReason, QStringLiteral("stop"));   // read before the body was dropped
+    }
+    GatehouseProcess gh;
+    gh.startHeadless({QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--no-request-log")});
+    const quint16 port = gh.waitForPort();
+    QVERIFY2(port != 0, gh.err().constData());
+    QVERIFY(roundTrip(port, httpRequest("POST", "/v1/chat/completions", mockHeaders(), chatBody("x", "mock-gpt"))));
+    gh.signal(SIGTERM);
+    QVERIFY(gh.waitForExit(10000));
+    QVERIFY(!QFile::exists(gh.defaultLogPath()));
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessProcess)

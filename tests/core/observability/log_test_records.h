@@ -44,6 +44,31 @@ inline RequestRecord makeRecord(int i, qint64 receivedMs)
         r.errorType = QStringLiteral("upstream_error");
         r.errorMessage = QStringLiteral("Upstream said no to %1 — «%2»").arg(i).arg(QStringLiteral("ünïcödé"));
     }
+    r.spanId = i % 4 == 0 ? QString() : QStringLiteral("span-%1").arg(i);
+    r.parentSpanId = i % 4 < 2 ? QString() : QStringLiteral("span-%1").arg(i - 1);
+    r.spanName = i % 4 == 3 ? QStringLiteral("agent step %1").arg(i) : QString();
+    r.traceparent = i % 9 == 0 ? QStringLiteral("00-%1-00f067aa0ba902b7-01").arg(i, 32, 10, QLatin1Char('0')) : QString();
+    r.upstreamStartMs = r.upstreamMs < 0 ? -1 : 0.05 + i * 0.0001;
+    r.firstTokenMs = r.stream ? 0.7 + i : -1;
+    r.retries = i % 6 == 5 ? -1 : i % 3;
+    r.fallbackUsed = i % 8 == 1;
+    r.targetPath = i % 8 == 1 ? QStringLiteral("config.targets[1]") : QStringLiteral("config");
+    r.configId = i % 3 == 0 ? QStringLiteral("pc-team") : QString();
+    for (int a = 1; a < r.attempts; ++a)
+        r.attemptLog.push_back({QStringLiteral("config.targets[%1]").arg(a - 1), QStringLiteral("openai"), 503, 1.5 * a,
+                                QStringLiteral("Service Unavailable")});
+    r.attemptLog.push_back({r.targetPath, r.provider, r.status, 2.25, QString()});
+    r.temperature = i % 5 == 1 ? -1 : (i % 20) / 10.0;
+    r.topP = i % 5 == 2 ? 0.9 : -1;
+    r.maxTokens = i % 3 == 1 ? 256 : -1;
+    r.toolsCount = i % 6 == 0 ? 2 : -1;
+    r.messagesCount = 1 + i % 5;
+    if (i % 3 != 0) {   // others: summarized from the body by the writer (see expectedRow)
+        r.modelServed = QStringLiteral("served-%1").arg(i % 4);
+        r.finishReason = i % 2 ? QStringLiteral("tool_calls") : QStringLiteral("length");
+        r.toolCalls = i % 4;
+    }
+    r.cachedTokens = i % 5 == 0 ? -1 : i / 2;
     r.promptTokens = i % 5 == 0 ? -1 : i;
     r.completionTokens = i % 5 == 0 ? -1 : 2 * qint64(i);
     r.totalTokens = i % 5 == 0 ? -1 : 3 * qint64(i);
@@ -59,11 +84,11 @@ inline RequestRecord makeRecord(int i, qint64 receivedMs)
     r.requestBody = QByteArray(R"({"model":")") + r.model.toUtf8() + R"(","messages":[{"role":"system","content":")"
         + filler + R"("},{"role":"user","content":"Tell me about the )" + animalOf(i).toUtf8() + " number "
         + QByteArray::number(i) + R"("}]})";
-    r.responseBody = QByteArray(R"({"choices":[{"message":{"role":"assistant","content":"The )")
+    r.responseBody = QByteArray(R"({"model":"mock-2024","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"The )")
         + animalOf(i + 2).toUtf8() + " says hello to request " + QByteArray::number(i) + " "
         + QByteArray(400, 'y') + R"("}}],"usage":{"prompt_tokens":1}})";
     if (i % 13 == 0)
-        r.responseBody += QByteArray("\xff\xfe\x00\x01 binary tail", 18);   // not UTF-8: BLOBs keep bytes
+        r.responseBody += QByteArray("\xff\xfe\x00\x01 binary tail", 16);   // not UTF-8: BLOBs keep bytes
     r.requestBytes = r.requestBody.size() + i;
     r.responseBytes = r.responseBody.size() + 2 * qint64(i);
     r.requestBodyTruncated = i % 17 == 0;
@@ -74,6 +99,19 @@ inline RequestRecord makeRecord(int i, qint64 receivedMs)
 inline RecordBatch batchOf(std::vector<RequestRecord> records)
 {
     return std::make_shared<const std::vector<RequestRecord>>(std::move(records));
+}
+
+// What reading a written record back gives: records without an answer summary get the one in their
+// (JSON) body, written out here by hand.
+inline RequestRecord expectedRow(RequestRecord r)
+{
+    // (stream records carry a JSON body here, not SSE events: nothing can be read from them)
+    if (r.modelServed.isEmpty() && r.toolCalls < 0 && !r.stream && !r.responseBody.endsWith("binary tail")) {
+        r.modelServed = QStringLiteral("mock-2024");
+        r.finishReason = QStringLiteral("stop");
+        r.toolCalls = 0;
+    }
+    return r;
 }
 
 // The first differing field, or empty when a and b are equal field for field.
@@ -93,6 +131,18 @@ inline QString recordDiff(const RequestRecord& a, const RequestRecord& b)
     LOGTEST_FIELD(clientAddress) LOGTEST_FIELD(userAgent) LOGTEST_FIELD(metadata)
     LOGTEST_FIELD(requestBytes) LOGTEST_FIELD(responseBytes) LOGTEST_FIELD(requestBody) LOGTEST_FIELD(responseBody)
     LOGTEST_FIELD(requestBodyTruncated) LOGTEST_FIELD(responseBodyTruncated)
+    LOGTEST_FIELD(spanId) LOGTEST_FIELD(parentSpanId) LOGTEST_FIELD(spanName) LOGTEST_FIELD(traceparent)
+    LOGTEST_FIELD(upstreamStartMs) LOGTEST_FIELD(firstTokenMs) LOGTEST_FIELD(retries) LOGTEST_FIELD(fallbackUsed)
+    LOGTEST_FIELD(targetPath) LOGTEST_FIELD(configId) LOGTEST_FIELD(temperature) LOGTEST_FIELD(topP)
+    LOGTEST_FIELD(maxTokens) LOGTEST_FIELD(toolsCount) LOGTEST_FIELD(messagesCount) LOGTEST_FIELD(modelServed)
+    LOGTEST_FIELD(finishReason) LOGTEST_FIELD(toolCalls) LOGTEST_FIELD(cachedTokens)
+    if (a.attemptLog.size() != b.attemptLog.size())
+        return QStringLiteral("attemptLog.size");
+    for (std::size_t k = 0; k < a.attemptLog.size(); ++k) {
+        const auto &x = a.attemptLog[k], &y = b.attemptLog[k];
+        if (x.path != y.path || x.provider != y.provider || x.status != y.status || x.latencyMs != y.latencyMs || x.error != y.error)
+            return QStringLiteral("attemptLog[%1]").arg(k);
+    }
 #undef LOGTEST_FIELD
     return {};
 }
