@@ -1,6 +1,7 @@
 #include "gateway_worker.h"
 
 #include "http/http_listener.h"
+#include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
 #include "pipeline/gateway_handler.h"
 #include "pipeline/id_generator.h"
@@ -45,6 +46,8 @@ void GatewayWorker::start(quint16 port)
 
     ctx_ = std::make_unique<PipelineContext>();
     ctx_->breakers = breakers_.get();
+    metrics_ = std::make_unique<GatewayMetrics>();
+    ctx_->metrics = metrics_.get();
     ctx_->configs = configs_;
     ctx_->random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
     ctx_->providers = providers_;

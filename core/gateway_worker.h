@@ -22,6 +22,7 @@ class HttpListener;
 class IdGenerator;
 class MockTransport;
 class ProviderRegistry;
+class GatewayMetrics;
 class RecordBatcher;
 struct PipelineContext;
 
@@ -52,6 +53,7 @@ private:
     std::unique_ptr<IdGenerator> ids_;
     std::unique_ptr<GatewayHandler> handler_;
     std::unique_ptr<CircuitBreakerRegistry> breakers_;
+    std::unique_ptr<GatewayMetrics> metrics_;
     QElapsedTimer monotonic_;
     std::mt19937_64 random_;
     CurlMultiClient* curl_ = nullptr;

@@ -4,12 +4,14 @@
 #   scripts/deps.sh --bench    also the benchmark tools (wrk, nginx-light)
 # Runtime-loaded parts are listed explicitly: libqt6sql6-sqlite (SQL driver plugin), qt6-qpa-plugins
 # (xcb platform), libsecret-1-0 (QtKeychain loads it at run time). qt6-charts-dev needs
-# libqt6opengl6-dev at configure time, which qt6-base-dev only recommends.
+# libqt6opengl6-dev at configure time, which qt6-base-dev only recommends. prometheus brings promtool,
+# which the tests use to validate GET /metrics.
 set -eu
 pkgs="g++ make cmake ninja-build file dpkg-dev pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev libqt6sql6-sqlite qt6-qpa-plugins
   qtkeychain-qt6-dev libsecret-1-0 nlohmann-json3-dev libcurl4-openssl-dev libhttp-parser-dev
-  xvfb xauth fonts-dejavu-core gnome-keyring dbus-x11 libsecret-tools curl ca-certificates"
+  xvfb xauth fonts-dejavu-core gnome-keyring dbus-x11 libsecret-tools curl ca-certificates
+  prometheus"
 [ "${1:-}" = --bench ] && pkgs="$pkgs wrk nginx-light"
 # Node.js runs the end-to-end client suite; any Node >= 18 on PATH will do.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"

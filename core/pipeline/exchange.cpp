@@ -1,5 +1,6 @@
 #include "pipeline/exchange.h"
 
+#include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
 #include "observability/redaction.h"
 #include "observability/request_params.h"
@@ -704,6 +705,8 @@ void Exchange::complete()
     record_.responseBytes = writer_->bodyBytesSent();
     record_.requestBody = redactBody(request_.body, ctx_.settings.recordBodyCapBytes, &record_.requestBodyTruncated,
                                      bodyParsed_ || request_.body.isEmpty() ? BodyKind::Unknown : BodyKind::NotJson);
+    if (ctx_.metrics)
+        ctx_.metrics->observe(record_);
     ctx_.records->add(std::move(record_));
     --ctx_.inFlight;
     deleteLater();

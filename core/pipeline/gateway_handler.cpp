@@ -1,5 +1,6 @@
 #include "pipeline/gateway_handler.h"
 
+#include "observability/gateway_metrics.h"
 #include "pipeline/api_error.h"
 #include "pipeline/exchange.h"
 
@@ -62,6 +63,11 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
                                   {"uptime_s", ctx_.uptime.elapsed() / 1000},
                                   {"in_flight", ctx_.inFlight}};
         writer->sendFull(draining_ ? 503 : 200, jsonHeaders(), QByteArray::fromStdString(j.dump()));
+        return;
+    }
+    if (request.path == "/metrics" && getOrHead) {
+        static const HeaderList kHeaders{{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")}};
+        writer->sendFull(200, kHeaders, ctx_.metrics ? ctx_.metrics->render(ctx_.inFlight, ctx_.uptime.elapsed() / 1000.0) : QByteArray());
         return;
     }
     if (request.path == "/" && getOrHead) {

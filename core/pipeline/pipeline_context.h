@@ -12,6 +12,7 @@
 namespace gatehouse {
 
 class CircuitBreakerRegistry;
+class GatewayMetrics;
 struct ConfigSet;
 class IdGenerator;
 class ProviderRegistry;
@@ -25,6 +26,7 @@ struct PipelineContext {
     RecordBatcher* records = nullptr;
     IdGenerator* ids = nullptr;
     CircuitBreakerRegistry* breakers = nullptr;
+    GatewayMetrics* metrics = nullptr;         // null in tests that need none
     std::shared_ptr<const ConfigSet> configs;  // saved configs; swapped whole, never edited
     std::function<double()> random01;          // uniform [0, 1): loadbalance draws and retry jitter
     GatewaySettings settings;
