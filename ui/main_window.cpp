@@ -14,6 +14,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 
@@ -65,7 +66,7 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildToolBar()
 {
-    auto* bar = addToolBar(tr("Requests"));
+    auto* bar = liveToolBar_ = addToolBar(tr("Requests"));
     bar->setObjectName(QStringLiteral("requestsToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -157,7 +158,13 @@ void MainWindow::buildCentral()
     splitter_->setStretchFactor(0, 3);
     splitter_->setStretchFactor(1, 2);
     splitter_->setSizes({360, 340});
-    setCentralWidget(splitter_);
+    pages_ = new QTabWidget(this);
+    pages_->setObjectName(QStringLiteral("pages"));
+    pages_->setDocumentMode(true);
+    pages_->addTab(splitter_, tr("Live"));
+    setCentralWidget(pages_);
+    // The toolbar acts on the live list only.
+    connect(pages_, &QTabWidget::currentChanged, this, [this](int index) { liveToolBar_->setVisible(index == 0); });
 
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current, const QModelIndex&) { onCurrentRowChanged(current); });
@@ -225,6 +232,11 @@ void MainWindow::buildStatusBar()
     countsLabel_ = new QLabel(this);
     countsLabel_->setObjectName(QStringLiteral("requestCounts"));
     statusBar()->addPermanentWidget(countsLabel_);
+}
+
+int MainWindow::addPage(QWidget* page, const QString& title)
+{
+    return pages_->addTab(page, title);
 }
 
 void MainWindow::showProblem(const QString& message)

@@ -14,7 +14,9 @@ class QLineEdit;
 class QModelIndex;
 class QSortFilterProxyModel;
 class QSplitter;
+class QTabWidget;
 class QTableView;
+class QToolBar;
 
 namespace gatehouse {
 
@@ -34,6 +36,9 @@ public:
     QTableView* requestTable() const { return table_; }
     RequestDetailView* detailView() const { return detail_; }
     QLineEdit* filterEdit() const { return filterEdit_; }
+    // Pages: "Live" first; the others (logs, traces, dashboard, ...) are added by whoever builds them.
+    QTabWidget* pages() const { return pages_; }
+    int addPage(QWidget* page, const QString& title);
 
     qint64 requestCount() const { return requestCount_; }
     qint64 errorCount() const { return errorCount_; }
@@ -74,6 +79,8 @@ private:
     QTableView* table_ = nullptr;
     RequestDetailView* detail_ = nullptr;
     QSplitter* splitter_ = nullptr;
+    QTabWidget* pages_ = nullptr;
+    QToolBar* liveToolBar_ = nullptr;
     QLineEdit* filterEdit_ = nullptr;
 
     QAction* pauseAction_ = nullptr;
