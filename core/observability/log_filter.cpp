@@ -68,6 +68,7 @@ SqlCondition sqlCondition(const LogFilter& f, bool fullTextIndex)
     exact("provider", f.provider);
     exact("model", f.model);
     exact("trace_id", f.traceId);
+    exact("config_id", f.configId);
     for (const auto& [key, value] : f.metadata) {
         terms << QStringLiteral("r.id IN (SELECT request_rowid FROM request_metadata WHERE key = ? AND value = ?)");
         c.values << key << value;

@@ -109,6 +109,47 @@ qint64 LogReader::count(const LogFilter& filter)
     return q.value(0).toLongLong();
 }
 
+std::vector<TraceSummary> LogReader::traces(const LogFilter& filter, int limit)
+{
+    std::vector<TraceSummary> out;
+    const SqlCondition c = sqlCondition(filter, fullText_);
+    QVariantList values = c.values;
+    values << limit;
+    // Grouped on the trace index. The bare r.model is taken from one of the group's rows (SQLite).
+    const QString sql = QStringLiteral(
+        "SELECT r.trace_id, min(r.received_ms), max(r.received_ms + CAST(r.total_ms AS INTEGER)), count(*),"
+        " sum(r.status >= 400 OR r.status = 0), total(r.total_tokens), r.model"
+        " FROM requests r%1 GROUP BY r.trace_id ORDER BY min(r.received_ms) DESC LIMIT ?").arg(c.where);
+    QSqlQuery q(db_.db());
+    if (!run(q, sql, values, &lastError_))
+        return out;
+    while (q.next()) {
+        TraceSummary t;
+        t.traceId = q.value(0).toString();
+        t.startedAtMs = q.value(1).toLongLong();
+        t.endedAtMs = q.value(2).toLongLong();
+        t.requests = q.value(3).toLongLong();
+        t.errors = q.value(4).toLongLong();
+        t.totalTokens = qint64(q.value(5).toDouble());
+        t.model = q.value(6).toString();
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+std::vector<RequestRecord> LogReader::traceRecords(const QString& traceId, int limit)
+{
+    std::vector<RequestRecord> out;
+    QSqlQuery q(db_.db());
+    const QString sql = QStringLiteral("SELECT %1 FROM requests r WHERE r.trace_id = ? ORDER BY r.received_ms, r.id LIMIT ?")
+                            .arg(request_row::selectColumns(false));
+    if (!run(q, sql, {traceId, limit}, &lastError_))
+        return out;
+    while (q.next())
+        out.push_back(request_row::read(q));
+    return out;
+}
+
 std::vector<MinuteStats> LogReader::aggregatePerMinute(const LogFilter& filter, const GroupBy& groupBy)
 {
     std::vector<MinuteStats> out;

@@ -56,6 +56,17 @@ struct MinuteStats {
     qint64 totalTokens = 0;
 };
 
+// One trace in a list of traces: its requests that match the filter, summed.
+struct TraceSummary {
+    QString traceId;
+    qint64 startedAtMs = 0;    // earliest received
+    qint64 endedAtMs = 0;      // latest received + total time
+    qint64 requests = 0;
+    qint64 errors = 0;         // status >= 400 or 0
+    qint64 totalTokens = 0;
+    QString model;             // one of the trace's models, to recognise the run
+};
+
 class LogReader {
 public:
     LogReader() = default;
@@ -71,6 +82,11 @@ public:
                   LogBodies bodies = LogBodies::Include);
     std::optional<RequestRecord> record(qint64 rowId);
     qint64 count(const LogFilter& filter);
+
+    // Traces with at least one request matching filter, most recently started first; at most limit.
+    std::vector<TraceSummary> traces(const LogFilter& filter, int limit);
+    // Every request of one trace (no bodies), oldest first: what buildTraceTree() takes.
+    std::vector<RequestRecord> traceRecords(const QString& traceId, int limit = 10000);
 
     // Ordered by minute, then group.
     std::vector<MinuteStats> aggregatePerMinute(const LogFilter& filter, const GroupBy& groupBy = {});

@@ -14,8 +14,8 @@ std::string s(const QString& q) { return q.toStdString(); }
 
 void to_json(nlohmann::json& j, const AttemptRecord& a)
 {
-    j = {{"path", s(a.path)}, {"provider", s(a.provider)}, {"status", a.status}, {"latency_ms", a.latencyMs},
-         {"error", s(a.error)}};
+    j = {{"path", s(a.path)}, {"provider", s(a.provider)}, {"status", a.status}, {"start_ms", optionalMs(a.startMs)},
+         {"latency_ms", a.latencyMs}, {"error", s(a.error)}};
 }
 
 void from_json(const nlohmann::json& j, AttemptRecord& a)
@@ -31,6 +31,8 @@ void from_json(const nlohmann::json& j, AttemptRecord& a)
     a.status = status != j.end() && status->is_number_integer() ? status->get<int>() : 0;
     const auto latency = j.find("latency_ms");
     a.latencyMs = latency != j.end() && latency->is_number() ? latency->get<double>() : 0;
+    const auto start = j.find("start_ms");
+    a.startMs = start != j.end() && start->is_number() ? start->get<double>() : -1;
 }
 
 void to_json(nlohmann::json& j, const RequestRecord& r)

@@ -21,6 +21,7 @@ namespace gatehouse {
 // One call to a provider within a request (retries and fallbacks make several).
 struct AttemptRecord {
     QString path;               // config path of the target: "config.targets[1]"
+    double startMs = -1;        // offset from the request's arrival; -1 when unknown
     QString provider;
     int status = 0;             // HTTP status, or the gateway's for transport failures
     double latencyMs = 0;

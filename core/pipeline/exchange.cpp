@@ -392,6 +392,7 @@ void Exchange::logAttempt(int status, const QString& error)
     a.path = QString::fromStdString(plan_.path);
     a.provider = provider_ ? provider_->id() : QString();
     a.status = status;
+    a.startMs = attemptStartMs_;
     a.latencyMs = elapsedMs() - attemptStartMs_;
     a.error = error.left(500);
     record_.attemptLog.push_back(std::move(a));

@@ -55,9 +55,9 @@ inline RequestRecord makeRecord(int i, qint64 receivedMs)
     r.targetPath = i % 8 == 1 ? QStringLiteral("config.targets[1]") : QStringLiteral("config");
     r.configId = i % 3 == 0 ? QStringLiteral("pc-team") : QString();
     for (int a = 1; a < r.attempts; ++a)
-        r.attemptLog.push_back({QStringLiteral("config.targets[%1]").arg(a - 1), QStringLiteral("openai"), 503, 1.5 * a,
+        r.attemptLog.push_back({QStringLiteral("config.targets[%1]").arg(a - 1), 0.1 * a, QStringLiteral("openai"), 503, 1.5 * a,
                                 QStringLiteral("Service Unavailable")});
-    r.attemptLog.push_back({r.targetPath, r.provider, r.status, 2.25, QString()});
+    r.attemptLog.push_back({r.targetPath, i % 2 ? -1.0 : 0.5, r.provider, r.status, 2.25, QString()});
     r.temperature = i % 5 == 1 ? -1 : (i % 20) / 10.0;
     r.topP = i % 5 == 2 ? 0.9 : -1;
     r.maxTokens = i % 3 == 1 ? 256 : -1;
@@ -140,7 +140,7 @@ inline QString recordDiff(const RequestRecord& a, const RequestRecord& b)
         return QStringLiteral("attemptLog.size");
     for (std::size_t k = 0; k < a.attemptLog.size(); ++k) {
         const auto &x = a.attemptLog[k], &y = b.attemptLog[k];
-        if (x.path != y.path || x.provider != y.provider || x.status != y.status || x.latencyMs != y.latencyMs || x.error != y.error)
+        if (x.path != y.path || x.provider != y.provider || x.status != y.status || x.latencyMs != y.latencyMs || x.error != y.error || x.startMs != y.startMs)
             return QStringLiteral("attemptLog[%1]").arg(k);
     }
 #undef LOGTEST_FIELD

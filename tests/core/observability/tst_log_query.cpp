@@ -82,6 +82,7 @@ private Q_SLOTS:
     void nearestRankPercentile();
     void aggregatesPerMinute();
     void aggregatesGroupedByMetadata();
+    void tracesListAndRecords();
 
 private:
     QTemporaryDir dir_;
@@ -142,6 +143,8 @@ void TestLogQuery::eachFilter()
         [](const RequestRecord& r) { return r.model == QStringLiteral("mock-gpt"); });
     add("trace id", [](LogFilter& f) { f.traceId = QStringLiteral("trace-7"); },
         [](const RequestRecord& r) { return r.traceId == QStringLiteral("trace-7"); });
+    add("config id", [](LogFilter& f) { f.configId = QStringLiteral("pc-team"); },
+        [](const RequestRecord& r) { return r.configId == QStringLiteral("pc-team"); });
     add("metadata key=value", [](LogFilter& f) { f.metadata = {{QStringLiteral("_user"), QStringLiteral("user-3")}}; },
         [&](const RequestRecord& r) { return meta(r, "_user") == "user-3"; });
     add("two metadata pairs", [](LogFilter& f) {
@@ -516,6 +519,49 @@ void TestLogQuery::aggregatesGroupedByMetadata()
     QCOMPARE(stats[2].group, QStringLiteral("search"));   // 1..10 ms
     QCOMPARE(stats[2].count, 10);
     QCOMPARE(stats[2].p95Ms, 10.0);
+}
+
+void TestLogQuery::tracesListAndRecords()
+{
+    LogReader reader;
+    QString error;
+    QVERIFY2(reader.open(path_, &error), qPrintable(error));
+
+    // Independently: group the written records by trace id.
+    struct Expect { qint64 start = std::numeric_limits<qint64>::max(); qint64 requests = 0, errors = 0, tokens = 0; };
+    std::map<QString, Expect> expected;
+    for (const RequestRecord& r : records_) {
+        Expect& e = expected[r.traceId];
+        e.start = std::min(e.start, r.receivedAt.toMSecsSinceEpoch());
+        ++e.requests;
+        e.errors += isError(r.status);
+        e.tokens += std::max<qint64>(0, r.totalTokens);
+    }
+    const std::vector<TraceSummary> all = reader.traces({}, 1000);
+    QVERIFY2(reader.lastError().isEmpty(), qPrintable(reader.lastError()));
+    QCOMPARE(all.size(), expected.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const TraceSummary& t = all[i];
+        const Expect& e = expected.at(t.traceId);
+        QCOMPARE(t.startedAtMs, e.start);
+        QCOMPARE(t.requests, e.requests);
+        QCOMPARE(t.errors, e.errors);
+        QCOMPARE(t.totalTokens, e.tokens);
+        if (i > 0)
+            QVERIFY(all[i - 1].startedAtMs >= t.startedAtMs);   // newest first
+    }
+    QCOMPARE(int(reader.traces({}, 3).size()), 3);
+
+    LogFilter errors;
+    errors.statusClass = StatusClass::Error;
+    for (const TraceSummary& t : reader.traces(errors, 1000))
+        QVERIFY(t.errors == t.requests);   // only the matching requests are summed
+
+    const std::vector<RequestRecord> trace = reader.traceRecords(QStringLiteral("trace-7"));
+    QCOMPARE(qint64(trace.size()), expected.at(QStringLiteral("trace-7")).requests);
+    for (std::size_t i = 1; i < trace.size(); ++i)
+        QVERIFY(trace[i - 1].receivedAt <= trace[i].receivedAt);
+    QVERIFY(trace.front().requestBody.isEmpty());   // no bodies for a tree
 }
 
 QTEST_GUILESS_MAIN(TestLogQuery)
