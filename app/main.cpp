@@ -9,10 +9,14 @@
 #include "signal_watcher.h"
 
 #include "gateway_service.h"
+#include "log_query_worker.h"
 #include "main_window.h"
+#include "pages/logs_page.h"
+#include "pages/traces_page.h"
 #include "routing/config_watcher.h"
 
 #include <QApplication>
+#include <QTabWidget>
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -42,6 +46,18 @@ int runGui(QApplication& app, const AppOptions& options)
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(message));
         window.showProblem(message);
     });
+    if (LogStore* store = requestLog.store()) {
+        // The pages share one reader thread; as a child of the window it outlives them.
+        auto* worker = new LogQueryWorker(store->path(), &window);
+        auto* logs = new LogsPage(worker, &gateway);
+        auto* traces = new TracesPage(worker);
+        window.addPage(logs, QObject::tr("Logs"));
+        window.addPage(traces, QObject::tr("Traces"));
+        QObject::connect(logs, &LogsPage::openTrace, traces, [&window, traces](const QString& traceId) {
+            window.pages()->setCurrentWidget(traces);
+            traces->showTrace(traceId);
+        });
+    }
     window.show();
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);

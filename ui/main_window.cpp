@@ -13,6 +13,8 @@
 #include <QLocale>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QCloseEvent>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -57,6 +59,11 @@ MainWindow::MainWindow(GatewayService* gateway, QWidget* parent)
 
     buildToolBar();
     buildCentral();
+    {
+        const QSettings settings;
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+        savedPage_ = settings.value(QStringLiteral("window/page")).toString();
+    }
     buildStatusBar();
     connectGateway();
     updateCounts();
@@ -236,7 +243,18 @@ void MainWindow::buildStatusBar()
 
 int MainWindow::addPage(QWidget* page, const QString& title)
 {
-    return pages_->addTab(page, title);
+    const int index = pages_->addTab(page, title);
+    if (title == savedPage_)
+        pages_->setCurrentIndex(index);   // the page the user left the window on
+    return index;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/page"), pages_->tabText(pages_->currentIndex()));
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showProblem(const QString& message)

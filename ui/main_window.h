@@ -57,6 +57,9 @@ public Q_SLOTS:
     // status bar until the next one replaces it, with the whole text as its tooltip.
     void showProblem(const QString& message);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;   // remembers geometry and the current page
+
 private:
     void buildToolBar();
     void buildCentral();
@@ -81,6 +84,7 @@ private:
     QSplitter* splitter_ = nullptr;
     QTabWidget* pages_ = nullptr;
     QToolBar* liveToolBar_ = nullptr;
+    QString savedPage_;
     QLineEdit* filterEdit_ = nullptr;
 
     QAction* pauseAction_ = nullptr;

@@ -90,6 +90,25 @@ LogPage LogReader::query(const LogFilter& filter, int limit, const std::optional
     return page;
 }
 
+LogPage LogReader::newer(const LogFilter& filter, qint64 afterRowId, int limit)
+{
+    LogPage page;
+    SqlCondition c = sqlCondition(filter, fullText_);
+    c.where += c.where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ");
+    c.where += QStringLiteral("r.id > ?");
+    c.values << afterRowId << limit;
+    const QString sql = QStringLiteral("SELECT %1 FROM requests r%2 ORDER BY r.id DESC LIMIT ?")
+                            .arg(request_row::selectColumns(false), c.where);
+    QSqlQuery q(db_.db());
+    if (!run(q, sql, c.values, &lastError_))
+        return page;
+    while (q.next()) {
+        page.rowIds.push_back(request_row::readRowId(q));
+        page.rows.push_back(request_row::read(q));
+    }
+    return page;
+}
+
 std::optional<RequestRecord> LogReader::record(qint64 rowId)
 {
     QSqlQuery q(db_.db());
@@ -117,7 +136,7 @@ std::vector<TraceSummary> LogReader::traces(const LogFilter& filter, int limit)
     values << limit;
     // Grouped on the trace index. The bare r.model is taken from one of the group's rows (SQLite).
     const QString sql = QStringLiteral(
-        "SELECT r.trace_id, min(r.received_ms), max(r.received_ms + CAST(r.total_ms AS INTEGER)), count(*),"
+        "SELECT r.trace_id, min(r.received_ms), max(r.received_ms + r.total_ms) - min(r.received_ms), count(*),"
         " sum(r.status >= 400 OR r.status = 0), total(r.total_tokens), r.model"
         " FROM requests r%1 GROUP BY r.trace_id ORDER BY min(r.received_ms) DESC LIMIT ?").arg(c.where);
     QSqlQuery q(db_.db());
@@ -127,7 +146,7 @@ std::vector<TraceSummary> LogReader::traces(const LogFilter& filter, int limit)
         TraceSummary t;
         t.traceId = q.value(0).toString();
         t.startedAtMs = q.value(1).toLongLong();
-        t.endedAtMs = q.value(2).toLongLong();
+        t.durationMs = q.value(2).toDouble();
         t.requests = q.value(3).toLongLong();
         t.errors = q.value(4).toLongLong();
         t.totalTokens = qint64(q.value(5).toDouble());

@@ -60,7 +60,7 @@ struct MinuteStats {
 struct TraceSummary {
     QString traceId;
     qint64 startedAtMs = 0;    // earliest received
-    qint64 endedAtMs = 0;      // latest received + total time
+    double durationMs = 0;     // earliest received to latest end (received + total time)
     qint64 requests = 0;
     qint64 errors = 0;         // status >= 400 or 0
     qint64 totalTokens = 0;
@@ -80,6 +80,9 @@ public:
     // page and lastError().
     LogPage query(const LogFilter& filter, int limit, const std::optional<LogCursor>& after = std::nullopt,
                   LogBodies bodies = LogBodies::Include);
+    // Rows added after afterRowId (ids only grow) that match filter, newest first, at most limit:
+    // what a live view prepends. page.next is unused.
+    LogPage newer(const LogFilter& filter, qint64 afterRowId, int limit);
     std::optional<RequestRecord> record(qint64 rowId);
     qint64 count(const LogFilter& filter);
 

@@ -82,7 +82,7 @@ TraceTree buildTraceTree(const std::vector<RequestRecord>& records)
             TraceSpan s;
             s.kind = TraceSpan::Kind::Attempt;
             s.spanId = tree.spans[std::size_t(i)].spanId + QStringLiteral("/attempt-%1").arg(a + 1);
-            s.name = at.path.isEmpty() ? QStringLiteral("attempt %1").arg(a + 1) : at.path;
+            s.name = at.path.isEmpty() ? QStringLiteral("attempt %1").arg(a + 1) : QStringLiteral("attempt %1: %2").arg(a + 1).arg(at.path);
             // Older records have no start offset: attempts ran one after another.
             const double offset = at.startMs >= 0 ? at.startMs : cursor;
             s.startMs = tree.spans[std::size_t(i)].startMs + offset;

@@ -124,6 +124,10 @@ RequestDetailView::RequestDetailView(QWidget* parent)
     addField(Field::Client, tr("Client"), false);
     addField(Field::UserAgent, tr("User agent"), false);
     addField(Field::Metadata, tr("Metadata"), true);
+    addField(Field::Span, tr("Span"), true);
+    addField(Field::Route, tr("Route"), true);
+    addField(Field::Answer, tr("Answer"), true);
+    addField(Field::Params, tr("Parameters"), true);
     scroll->setWidget(formHost);
 
     tabs_ = new QTabWidget(splitter);
@@ -143,6 +147,9 @@ RequestDetailView::RequestDetailView(QWidget* parent)
     responseEdit_ = makeEdit(QStringLiteral("responseBody"));
     tabs_->addTab(requestEdit_, tr("Request"));
     tabs_->addTab(responseEdit_, tr("Response"));
+    attemptsEdit_ = makeEdit(QStringLiteral("attempts"));
+    attemptsEdit_->setPlaceholderText(tr("(no upstream attempt)"));
+    tabs_->addTab(attemptsEdit_, tr("Attempts"));
 
     splitter->addWidget(scroll);
     splitter->addWidget(tabs_);
@@ -217,6 +224,11 @@ bool RequestDetailView::hasRecord() const
 QString RequestDetailView::requestBodyText() const
 {
     return requestEdit_->toPlainText();
+}
+
+QString RequestDetailView::attemptsText() const
+{
+    return attemptsEdit_->toPlainText();
 }
 
 QString RequestDetailView::responseBodyText() const
@@ -308,6 +320,63 @@ void RequestDetailView::showRecord(const RequestRecord& r)
     setField(Field::Error, orDash(error), error.isEmpty() ? QColor() : statusColor(500));
     form_->setRowVisible(fields_[static_cast<size_t>(Field::Error)], !error.isEmpty());
 
+    QStringList span;
+    if (!r.spanName.isEmpty())
+        span << r.spanName;
+    if (!r.spanId.isEmpty())
+        span << tr("id %1").arg(r.spanId);
+    if (!r.parentSpanId.isEmpty())
+        span << tr("parent %1").arg(r.parentSpanId);
+    setField(Field::Span, span.isEmpty() ? kDash : span.join(QStringLiteral(" \u00b7 ")));
+
+    QStringList route;
+    route << (r.configId.isEmpty() ? tr("no saved config") : tr("config %1").arg(r.configId));
+    if (!r.targetPath.isEmpty())
+        route << tr("target %1").arg(r.targetPath);
+    if (r.retries != 0)
+        route << (r.retries < 0 ? tr("retries exhausted") : tr("%n retries", nullptr, r.retries));
+    if (r.fallbackUsed)
+        route << tr("fallback used");
+    setField(Field::Route, route.join(QStringLiteral(" \u00b7 ")));
+
+    QStringList answer;
+    if (!r.modelServed.isEmpty())
+        answer << tr("model %1").arg(r.modelServed);
+    if (!r.finishReason.isEmpty())
+        answer << tr("finish %1").arg(r.finishReason);
+    if (r.toolCalls > 0)
+        answer << tr("%n tool call(s)", nullptr, r.toolCalls);
+    if (r.cachedTokens > 0)
+        answer << tr("%1 cached prompt tokens").arg(countText(r.cachedTokens));
+    setField(Field::Answer, answer.isEmpty() ? kDash : answer.join(QStringLiteral(" \u00b7 ")));
+
+    QStringList params;
+    if (r.temperature >= 0)
+        params << QStringLiteral("temperature %1").arg(r.temperature);
+    if (r.topP >= 0)
+        params << QStringLiteral("top_p %1").arg(r.topP);
+    if (r.maxTokens >= 0)
+        params << QStringLiteral("max_tokens %1").arg(r.maxTokens);
+    if (r.messagesCount >= 0)
+        params << tr("%n message(s)", nullptr, r.messagesCount);
+    if (r.toolsCount >= 0)
+        params << tr("%n tool(s)", nullptr, r.toolsCount);
+    setField(Field::Params, params.isEmpty() ? kDash : params.join(QStringLiteral(" \u00b7 ")));
+
+    QStringList attempts;
+    for (std::size_t i = 0; i < r.attemptLog.size(); ++i) {
+        const AttemptRecord& a = r.attemptLog[i];
+        attempts << QStringLiteral("%1. %2  %3  %4  start +%5 ms  took %6 ms%7")
+                        .arg(i + 1)
+                        .arg(a.path.isEmpty() ? QStringLiteral("-") : a.path, a.provider.isEmpty() ? QStringLiteral("-") : a.provider)
+                        .arg(a.status)
+                        .arg(a.startMs < 0 ? QStringLiteral("?") : msText(a.startMs).remove(QStringLiteral(" ms")),
+                             msText(a.latencyMs).remove(QStringLiteral(" ms")),
+                             a.error.isEmpty() ? QString() : QStringLiteral("  ") + a.error);
+    }
+    attemptsEdit_->setPlainText(attempts.join(QLatin1Char('\n')));
+    tabs_->setTabText(AttemptsTab, tr("Attempts (%1)").arg(r.attemptLog.size()));
+
     setBody(RequestTab, requestEdit_, tr("Request"), r.requestBody, r.requestBytes, r.requestBodyTruncated);
     setBody(ResponseTab, responseEdit_, tr("Response"), r.responseBody, r.responseBytes, r.responseBodyTruncated);
 
@@ -321,6 +390,8 @@ void RequestDetailView::clear()
         setField(static_cast<Field>(i), QString());
     requestEdit_->clear();
     responseEdit_->clear();
+    attemptsEdit_->clear();
+    tabs_->setTabText(AttemptsTab, tr("Attempts"));
     tabs_->setTabText(RequestTab, tr("Request"));
     tabs_->setTabText(ResponseTab, tr("Response"));
     tabs_->setTabToolTip(RequestTab, {});

@@ -23,12 +23,12 @@ class RequestDetailView : public QWidget {
 public:
     enum class Field {
         RequestId, TraceId, Time, Endpoint, Provider, Model, UpstreamUrl, Attempts, Status, Latency, Ttfb,
-        Tokens, Sizes, Client, UserAgent, Metadata, Error,
+        Tokens, Sizes, Client, UserAgent, Metadata, Error, Span, Route, Answer, Params,
         Count_
     };
     Q_ENUM(Field)
 
-    enum Tab { RequestTab = 0, ResponseTab = 1 };
+    enum Tab { RequestTab = 0, ResponseTab = 1, AttemptsTab = 2 };
 
     explicit RequestDetailView(QWidget* parent = nullptr);
 
@@ -42,6 +42,7 @@ public:
     QString fieldText(Field field) const;
     QString requestBodyText() const;
     QString responseBodyText() const;
+    QString attemptsText() const;   // the attempts as a timeline, one line each
     QString tabTitle(Tab tab) const;
 
     // Pretty JSON (2-space indent) when `body` parses as JSON, else the body as UTF-8 text.
@@ -60,6 +61,7 @@ private:
     QTabWidget* tabs_ = nullptr;
     QPlainTextEdit* requestEdit_ = nullptr;
     QPlainTextEdit* responseEdit_ = nullptr;
+    QPlainTextEdit* attemptsEdit_ = nullptr;
     std::array<QWidget*, kFieldCount> fields_{};   // read-only line edits, or wrapping labels
     QString requestId_;
 };
