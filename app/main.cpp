@@ -5,6 +5,7 @@
 #include "command_line.h"
 #include "config_loading.h"
 #include "headless_runner.h"
+#include "logs_command.h"
 #include "request_log_setup.h"
 #include "signal_watcher.h"
 
@@ -76,6 +77,12 @@ bool hasDisplay()
 
 int main(int argc, char** argv)
 {
+    if (argc > 1 && std::strcmp(argv[1], "logs") == 0) {   // the request log's CLI: never a window
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setOrganizationName(QStringLiteral("Gatehouse"));
+        QCoreApplication::setApplicationName(QStringLiteral("gatehouse"));
+        return runLogsCommand(QCoreApplication::arguments().mid(2));
+    }
     const bool headless = wantsHeadless(argc, argv);
     if (!headless && !hasDisplay()) {
         bool helpOnly = false;

@@ -317,6 +317,35 @@ void TestHeadlessProcess::requestLogKeepsEveryAnsweredRequest()
     gatehouse::LogFilter text;
     text.text = QStringLiteral("\"last one\"");
     QCOMPARE(reader.count(text), 1);   // the request still in flight at SIGTERM was stored too
+
+    // The same log from the command line.
+    auto runLogs = [&gh](const QStringList& args, QByteArray* out) {
+        QProcess p;
+        p.setProcessEnvironment(gh.process().processEnvironment());
+        p.start(GatehouseProcess::binary(), QStringList{QStringLiteral("logs")} + args);
+        if (!p.waitForFinished(20000))
+            return -1;
+        *out = p.readAllStandardOutput() + p.readAllStandardError();
+        return p.exitCode();
+    };
+    QByteArray out;
+    QCOMPARE(runLogs({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--filter"),
+                      QStringLiteral("trace:agent-run-7 meta._user:ada")}, &out), 0);
+    const QList<QByteArray> lines = out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 1 + 20);
+    QVERIFY(lines[0].startsWith("received_at,request_id,trace_id,span_id"));
+    QVERIFY2(lines[1].contains(",agent-run-7,step-"), lines[1].constData());
+    QCOMPARE(runLogs({QStringLiteral("export"), QStringLiteral("--bodies"), QStringLiteral("--limit"), QStringLiteral("3"),
+                      QStringLiteral("--filter"), QStringLiteral("status:503")}, &out), 0);
+    const QList<QByteArray> jsonl = out.trimmed().split('\n');
+    QCOMPARE(jsonl.size(), 3);
+    for (const QByteArray& line : jsonl) {
+        const auto j = nlohmann::json::parse(line.toStdString(), nullptr, false);
+        QVERIFY2(j.is_object() && j.value("status", 0) == 503, line.constData());
+        QVERIFY(j.value("request_body", std::string()).find("\"no\"") != std::string::npos);
+    }
+    QCOMPARE(runLogs({QStringLiteral("export"), QStringLiteral("--filter"), QStringLiteral("stauts:5xx")}, &out), 2);
+    QVERIFY2(out.contains("unknown field 'stauts'"), out.constData());
 }
 
 void TestHeadlessProcess::requestLogCanGoWithoutBodiesOrAtAll()
