@@ -34,7 +34,8 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Folder for the request log and other state (default: the user's data folder)."), QStringLiteral("dir"));
     const QCommandLineOption noRequestLog(QStringLiteral("no-request-log"), QStringLiteral("Do not store request records on disk."));
     const QCommandLineOption noLogBodies(QStringLiteral("no-log-bodies"), QStringLiteral("Store request records without their request and response bodies."));
-    p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies});
+    const QCommandLineOption otlp(QStringLiteral("otlp-endpoint"), QStringLiteral("Send traces to this OTLP/HTTP collector URL, e.g. http://127.0.0.1:4318/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT)."), QStringLiteral("url"));
+    p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies, otlp});
 
     CommandLineResult r;
     if (!p.parse(arguments)) {
@@ -60,6 +61,7 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     o.dataDir = p.value(dataDir);
     o.noRequestLog = p.isSet(noRequestLog);
     o.noLogBodies = p.isSet(noLogBodies);
+    o.otlpEndpoint = p.value(otlp);
     auto fail = [&r](const QString& message) {
         r.exitCode = 2;
         r.message = message;

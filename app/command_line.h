@@ -18,6 +18,7 @@ struct AppOptions {
     QString dataDir;             // request log (and other state) here instead of the user's data folder
     bool noRequestLog = false;   // serve without storing records
     bool noLogBodies = false;    // store records without request/response bodies
+    QString otlpEndpoint;        // OTLP/HTTP traces URL; empty: the OTEL_EXPORTER_OTLP_* variables decide
     GatewaySettings gateway;
 };
 

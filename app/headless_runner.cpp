@@ -3,6 +3,7 @@
 #include "config_loading.h"
 #include "gateway_service.h"
 #include "request_log_setup.h"
+#include "trace_export_setup.h"
 #include "routing/config_watcher.h"
 #include "signal_watcher.h"
 
@@ -89,9 +90,17 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
     RequestLog requestLog(options, logSettings, gateway, [](const QString& m) { logLine(QStringLiteral("gatehouse: ") + m); });
     if (requestLog.store())
         logLine(QStringLiteral("gatehouse: request log: %1").arg(requestLog.store()->path()));
+    QString exportError;
+    const auto traceExport = setupTraceExport(options, gateway, [](const QString& m) { logLine(QStringLiteral("gatehouse: ") + m); }, &exportError);
+    if (!exportError.isEmpty()) {
+        logLine(QStringLiteral("gatehouse: ") + exportError);
+        return 2;
+    }
     gateway.start(options.gateway);
     const int rc = app.exec();
     gateway.stopAndWait();   // the last records reach the log before it closes
+    if (traceExport)
+        traceExport->flushAndWait(3000);
     return exitCode != 0 ? exitCode : rc;
 }
 

@@ -7,6 +7,7 @@
 #include "headless_runner.h"
 #include "logs_command.h"
 #include "request_log_setup.h"
+#include "trace_export_setup.h"
 #include "signal_watcher.h"
 
 #include "gateway_service.h"
@@ -59,12 +60,24 @@ int runGui(QApplication& app, const AppOptions& options)
             traces->showTrace(traceId);
         });
     }
+    QString exportError;
+    const auto traceExport = setupTraceExport(options, gateway, [&window](const QString& message) {
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(message));
+        window.showProblem(message);
+    }, &exportError);
+    if (!exportError.isEmpty()) {
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(exportError));
+        return 2;
+    }
     window.show();
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &gateway, [&gateway] { gateway.stopAndWait(); });
     gateway.start(options.gateway);
-    return app.exec();
+    const int rc = app.exec();
+    if (traceExport)
+        traceExport->flushAndWait(3000);
+    return rc;
 }
 
 bool hasDisplay()
