@@ -398,6 +398,18 @@ void Exchange::logAttempt(int status, const QString& error)
     record_.attemptLog.push_back(std::move(a));
 }
 
+void Exchange::skippedTarget(const LeafPlan& plan, const ApiError& why)
+{
+    AttemptRecord a;
+    a.path = QString::fromStdString(plan.path);
+    a.provider = QString::fromStdString(plan.node->provider.value_or(""));
+    a.status = why.status;
+    a.startMs = elapsedMs();
+    a.latencyMs = 0;   // no call was made
+    a.error = why.message.left(500);
+    record_.attemptLog.push_back(std::move(a));
+}
+
 void Exchange::schedule(int delayMs, std::function<void()> fn)
 {
     QTimer::singleShot(delayMs, Qt::PreciseTimer, this, [this, fn = std::move(fn)] {
@@ -620,7 +632,7 @@ void Exchange::onRouteDone(RouteOutcome o)
     deadlineTimer_.stop();
     record_.targetPath = QString::fromStdString(o.path);
     record_.retries = o.retryCount;
-    record_.attempts = int(record_.attemptLog.size());
+    record_.attempts = o.attempts;   // calls made; the attempt log also lists targets skipped by an open circuit
     for (const AttemptRecord& a : record_.attemptLog) {
         if (a.path != record_.targetPath)
             record_.fallbackUsed = true;

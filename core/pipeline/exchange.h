@@ -46,6 +46,7 @@ public:
     void schedule(int delayMs, std::function<void()> fn) override;
     double random01() override { return ctx_.random01(); }
     qint64 nowMsUtc() override;
+    void skippedTarget(const LeafPlan& plan, const ApiError& why) override;
 
 private:
     void run();

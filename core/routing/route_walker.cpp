@@ -169,6 +169,7 @@ void RouteWalker::tryLeaf(LeafPlan plan, Done done)
         ApiError e{503, QStringLiteral("Target %1 is skipped: its circuit breaker is open after repeated failures.")
                             .arg(QString::fromStdString(plan.path)),
                    QStringLiteral("server_error"), QStringLiteral("circuit_open"), {}};
+        runner_.skippedTarget(plan, e);
         return done(gatewayOutcome(std::move(e), plan.path, attempts_));
     }
     ++attempts_;

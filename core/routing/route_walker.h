@@ -59,6 +59,8 @@ public:
     virtual void schedule(int delayMs, std::function<void()> fn) = 0;   // retries wait on this
     virtual double random01() = 0;                                      // uniform [0, 1)
     virtual qint64 nowMsUtc() = 0;                                      // for Retry-After dates
+    // A target passed over without a call (its circuit is open): shown in the request's attempts.
+    virtual void skippedTarget(const LeafPlan& plan, const ApiError& why) { (void)plan; (void)why; }
 };
 
 class RouteWalker {

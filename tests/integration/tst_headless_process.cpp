@@ -31,6 +31,7 @@ public:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), dir_.path());
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir_.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir_.filePath(QStringLiteral(".local/share")));   // the request log, per process
         env.insert(QStringLiteral("NO_PROXY"), QStringLiteral("127.0.0.1,localhost"));
         proc_.setProcessEnvironment(env);
         QObject::connect(&proc_, &QProcess::readyReadStandardError, &proc_, [this] { stderr_ += proc_.readAllStandardError(); });
