@@ -1,6 +1,7 @@
 #include "providers/provider_registry.h"
 
 #include "providers/anthropic_provider.h"
+#include "providers/azure_openai_provider.h"
 #include "providers/google_provider.h"
 #include "providers/mock_provider.h"
 #include "providers/openai_compatible_provider.h"
@@ -35,6 +36,8 @@ std::shared_ptr<const ProviderRegistry> ProviderRegistry::fromJson(const QByteAr
             p = std::make_unique<MockProvider>(std::move(info));
         else if (kind == "anthropic")
             p = std::make_unique<AnthropicProvider>(std::move(info));
+        else if (kind == "azure-openai")
+            p = std::make_unique<AzureOpenAIProvider>(std::move(info));
         else if (kind == "google")
             p = std::make_unique<GoogleProvider>(std::move(info));
         else if (kind == "openai-compatible")
