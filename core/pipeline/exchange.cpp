@@ -400,6 +400,8 @@ ResponseContext Exchange::responseContext() const
     ResponseContext c(endpoint_);
     c.model = attemptModel_;
     c.strictOpenAiCompliance = strictOpenAiCompliance_;
+    const auto format = body_.is_object() ? body_.find("encoding_format") : body_.end();
+    c.base64Embeddings = endpoint_ == Endpoint::Embeddings && format != body_.end() && format->is_string() && *format == "base64";
     return c;
 }
 

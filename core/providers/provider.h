@@ -62,6 +62,7 @@ struct ResponseContext {
     Endpoint endpoint;
     std::string model;                   // the model the client asked for (answers may not name it)
     bool strictOpenAiCompliance = true;
+    bool base64Embeddings = false;       // the client asked for encoding_format "base64"
 };
 
 // Rewrites a provider's stream into OpenAI SSE bytes, piece by piece.

@@ -4,6 +4,7 @@
 // results, errors, embeddings.
 
 #include "anthropic_mock_upstream.h"
+#include "cohere_mock_upstream.h"
 #include "gemini_mock_upstream.h"
 #include "integration_support.h"
 #include "mock_upstream.h"
@@ -15,6 +16,7 @@
 using namespace gatehouse;
 using namespace gatehouse::itest;
 using gatehouse::test::AnthropicMockUpstream;
+using gatehouse::test::CohereMockUpstream;
 using gatehouse::test::GeminiMockUpstream;
 using gatehouse::test::MockUpstream;
 using json = nlohmann::json;
@@ -146,6 +148,10 @@ private Q_SLOTS:
     void azureChatAndEmbeddings();
     void azureStreamAndErrors();
     void azureConfigTarget();
+    void cohereChatPlainAndStream();
+    void cohereToolCallRoundTrip();
+    void cohereEmbeddings();
+    void cohereErrorsAndBadInput();
 
 private:
     RawHeaders headers(const char* provider, const QString& host, const QByteArray& key = "sk-test", const RawHeaders& extra = {}) const
@@ -171,6 +177,11 @@ private:
     GatewayHarness gw_;
     AnthropicMockUpstream anthropic_;
     GeminiMockUpstream gemini_;
+    CohereMockUpstream cohere_;
+    std::optional<HttpResponse> cohere(const QByteArray& body, const QByteArray& path = "/v1/chat/completions", const RawHeaders& extra = {})
+    {
+        return post(path, headers("cohere", cohere_.baseUrl(), "co-test", extra), body);
+    }
     MockUpstream openai_;   // Azure OpenAI speaks OpenAI's format on its own paths
     QString azureHost(const char* prefix = "") const { return QStringLiteral("http://127.0.0.1:%1%2/openai").arg(openai_.port()).arg(QLatin1String(prefix)); }
     RawHeaders azureHeaders(const QString& host, const RawHeaders& extra = {}, const QByteArray& version = "2024-10-21") const
@@ -187,6 +198,7 @@ void TestNativeProvidersGateway::initTestCase()
     QVERIFY(anthropic_.listen());
     QVERIFY(gemini_.listen());
     QVERIFY(openai_.listen());
+    QVERIFY(cohere_.listen());
     QVERIFY(gw_.start());
 }
 
@@ -200,6 +212,7 @@ void TestNativeProvidersGateway::init()
     anthropic_.clear();
     gemini_.clear();
     openai_.clear();
+    cohere_.clear();
     gw_.clearRecords();
 }
 
@@ -681,6 +694,109 @@ void TestNativeProvidersGateway::azureConfigTarget()
     const auto up = openai_.received().last();
     QCOMPARE(up.path, QByteArray("/openai/deployments/cfg-dep/chat/completions?api-version=2025-01-01-preview"));
     QCOMPARE(up.header("api-key"), QByteArray("cfg-secret"));
+}
+
+void TestNativeProvidersGateway::cohereChatPlainAndStream()
+{
+    auto r = cohere(chat("command-r", "hello cohere"), "/v1/chat/completions", {{"x-portkey-trace-id", "t-cohere"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    json j = r->json();
+    JSON_COMPARE(j["object"], json("chat.completion"));
+    JSON_COMPARE(j["model"], json("command-r"));
+    JSON_COMPARE(j["choices"][0]["message"]["content"], json("Hello from Cohere mock: hello cohere"));
+    JSON_COMPARE(j["choices"][0]["finish_reason"], json("stop"));
+    JSON_COMPARE(j["usage"]["total_tokens"], json(16));   // billed units
+    const auto up = cohere_.lastRequest();
+    QCOMPARE(up.path, QByteArray("/v2/chat"));
+    QCOMPARE(up.header("authorization"), QByteArray("Bearer co-test"));
+    const json sent = json::parse(up.body.toStdString());
+    JSON_COMPARE(sent["messages"][0], json::parse(R"({"role":"system","content":"Be brief."})"));
+
+    const RequestRecord* rec = nullptr;   // command-r: $0.15 in, $0.60 out per 1M
+    QVERIFY(QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QStringLiteral("t-cohere"))) != nullptr; }, 5000));
+    QVERIFY(rec->priceKnown);
+    QVERIFY(qAbs(rec->costUsd - (10 * 0.15 + 6 * 0.6) / 1e6) < 1e-12);
+
+    r = cohere(chat("command-r", "stream please", true));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->header("content-type").startsWith("text/event-stream"));
+    const Stream s = parseStream(*r);
+    QVERIFY(s.done);
+    QCOMPARE(s.text, QStringLiteral("Hello from Cohere mock: stream please"));
+    JSON_COMPARE(s.finishChunk["choices"][0]["finish_reason"], json("stop"));
+    JSON_COMPARE(s.usage["total_tokens"], json(16));
+}
+
+void TestNativeProvidersGateway::cohereToolCallRoundTrip()
+{
+    auto r = cohere(chat("command-r-tool", "Weather in Paris?", false, kWeatherTool));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const json call = r->json()["choices"][0]["message"]["tool_calls"][0];
+    JSON_COMPARE(r->json()["choices"][0]["finish_reason"], json("tool_calls"));
+    JSON_COMPARE(call["function"]["name"], json("get_weather"));
+    JSON_COMPARE(json::parse(call["function"]["arguments"].get<std::string>()), json::parse(R"({"city":"Paris"})"));
+    JSON_COMPARE(json::parse(cohere_.lastRequest().body.toStdString())["tools"][0]["function"]["name"], json("get_weather"));
+
+    r = cohere(toolFollowUp("command-r-tool", call));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    JSON_COMPARE(r->json()["choices"][0]["message"]["content"], json("Tool said: 18C"));
+    const json sent = json::parse(cohere_.lastRequest().body.toStdString());
+    JSON_COMPARE(sent["messages"][2], json({{"role", "tool"}, {"tool_call_id", call["id"]}, {"content", "18C"}}));
+
+    // Streamed: fragments under one index, folded back into the whole call.
+    r = cohere(chat("command-r-tool", "Weather in Paris?", true, kWeatherTool));
+    QVERIFY(r);
+    const Stream s = parseStream(*r);
+    QVERIFY(s.done);
+    const json calls = foldToolCalls(s);
+    QCOMPARE(calls.size(), std::size_t(1));
+    JSON_COMPARE(calls[0]["id"], json("get_weather_mock1"));
+    JSON_COMPARE(json::parse(calls[0]["function"]["arguments"].get<std::string>()), json::parse(R"({"city":"Paris"})"));
+    JSON_COMPARE(s.finishChunk["choices"][0]["finish_reason"], json("tool_calls"));
+}
+
+void TestNativeProvidersGateway::cohereEmbeddings()
+{
+    auto r = cohere(R"({"model":"embed-english-v3.0","input":["a","b"]})", "/v1/embeddings");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    json j = r->json();
+    JSON_COMPARE(j["object"], json("list"));
+    JSON_COMPARE(j["data"][1]["embedding"], json::parse("[0.5,-0.25,1.0]"));
+    JSON_COMPARE(j["usage"]["prompt_tokens"], json(6));
+    QCOMPARE(cohere_.lastRequest().path, QByteArray("/v2/embed"));
+
+    // The openai npm client asks for base64 by default.
+    r = cohere(R"({"model":"embed-english-v3.0","input":"a","encoding_format":"base64"})", "/v1/embeddings");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const QByteArray raw = QByteArray::fromBase64(QByteArray::fromStdString(r->json()["data"][0]["embedding"].get<std::string>()));
+    QCOMPARE(raw.size(), qsizetype(12));
+}
+
+void TestNativeProvidersGateway::cohereErrorsAndBadInput()
+{
+    for (int status : {401, 404, 429, 500}) {
+        const auto r = cohere(chat(qPrintable(QStringLiteral("command-error-%1").arg(status)), "x"));
+        QVERIFY(r);
+        QCOMPARE(r->status, status);
+        const json j = r->json();
+        QVERIFY2(j.is_object() && j.size() == 1, r->body.constData());
+        JSON_COMPARE(j["error"]["message"], json("mock cohere error"));
+        if (status == 429)
+            QCOMPARE(r->header("retry-after"), QByteArray("7"));
+    }
+    const int before = cohere_.requestCount();
+    const auto r = cohere(R"({"model":"command-r","n":3,"messages":[{"role":"user","content":"x"}]})");
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    JSON_COMPARE(r->json()["error"]["param"], json("n"));
+    QVERIFY(r->json()["error"]["message"].get<std::string>().find("cohere") != std::string::npos);
+    QCOMPARE(cohere_.requestCount(), before);
 }
 
 QTEST_GUILESS_MAIN(TestNativeProvidersGateway)
