@@ -39,6 +39,8 @@ SELECT = {
     "moonshot": [r"moonshot-v1-(8k|32k|128k)", r"kimi-.*"],
     "zhipu": [r"glm-.*"],
     "cohere": [r"command-r(-plus|7b)?", r"embed-(english|multilingual)(-light)?-v3\.0"],
+    "bedrock": [r"anthropic\.claude-(3|3-5|3-7|sonnet-4|opus-4|haiku-4)[-\w]*-v\d:0", r"amazon\.nova-(pro|lite|micro)-v1:0",
+                r"meta\.llama3-(1|2|3)?-?\d+b-instruct-v1:0"],
 }
 
 # Context windows in tokens, from the providers' model pages (first match wins).
@@ -57,6 +59,8 @@ CONTEXT = [
     ("x-ai", r"grok-4-(1-)?fast.*", 2000000), ("x-ai", r"grok-4(-0709)?|grok-code-fast-1", 256000),
     ("x-ai", r"grok-3.*|grok-2-1212", 131072), ("x-ai", r"grok-2-vision-1212", 32768),
     ("perplexity-ai", r"sonar-pro", 200000), ("perplexity-ai", r"sonar(-reasoning-pro|-reasoning|-deep-research)?", 128000),
+    ("bedrock", r"anthropic\.claude-.*", 200000), ("bedrock", r"amazon\.nova-(pro|lite)-v1:0", 300000),
+    ("bedrock", r"amazon\.nova-micro-v1:0", 128000),
     ("cohere", r"command-r(-plus|7b)?", 128000), ("cohere", r"embed-.*-v3\.0", 512),
     ("moonshot", r"moonshot-v1-8k", 8192), ("moonshot", r"moonshot-v1-32k", 32768), ("moonshot", r"moonshot-v1-128k", 131072),
     ("moonshot", r"kimi-k2-(0905-preview|thinking|thinking-turbo|turbo-preview)", 262144), ("moonshot", r"kimi-k2-0711-preview", 131072),
@@ -64,7 +68,7 @@ CONTEXT = [
 
 # Capabilities the general data leaves out for whole families (documented by the providers).
 TOOLS = [("openai", r"(gpt-4o|gpt-4\.1|gpt-5|o1|o3|o4-mini)(?!-mini-2024).*"), ("anthropic", r"claude-(3|opus|sonnet|haiku).*"),
-         ("google", r"gemini-(1\.5|2|3).*"), ("x-ai", r"grok-(3|4|code).*"), ("deepseek", r"deepseek-(chat|v4.*)"), ("cohere", r"command-r.*"),
+         ("google", r"gemini-(1\.5|2|3).*"), ("x-ai", r"grok-(3|4|code).*"), ("deepseek", r"deepseek-(chat|v4.*)"), ("cohere", r"command-r.*"), ("bedrock", r"(anthropic\.claude|amazon\.nova).*"),
          ("mistral-ai", r"(mistral-(large|medium|small)|magistral|codestral|devstral|ministral|pixtral).*(?<!embed)")]
 VISION = [("openai", r"(gpt-4o|gpt-4\.1|gpt-5(\.\d)?(-mini|-nano)?|o1|o3|o4-mini)(-\d{4}-\d\d-\d\d)?"),
           ("anthropic", r"claude-(3|opus|sonnet|haiku).*"), ("x-ai", r"grok-4(-0709)?|grok-2-vision.*"), ("google", r"gemini-(1\.5|2|3).*")]

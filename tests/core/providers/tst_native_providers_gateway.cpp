@@ -4,6 +4,7 @@
 // results, errors, embeddings.
 
 #include "anthropic_mock_upstream.h"
+#include "bedrock_mock_upstream.h"
 #include "cohere_mock_upstream.h"
 #include "gemini_mock_upstream.h"
 #include "integration_support.h"
@@ -16,6 +17,7 @@
 using namespace gatehouse;
 using namespace gatehouse::itest;
 using gatehouse::test::AnthropicMockUpstream;
+using gatehouse::test::BedrockMockUpstream;
 using gatehouse::test::CohereMockUpstream;
 using gatehouse::test::GeminiMockUpstream;
 using gatehouse::test::MockUpstream;
@@ -152,6 +154,10 @@ private Q_SLOTS:
     void cohereToolCallRoundTrip();
     void cohereEmbeddings();
     void cohereErrorsAndBadInput();
+    void bedrockPlainAndSigned();
+    void bedrockStreamFromEventFrames();
+    void bedrockToolCalls();
+    void bedrockErrorsAndCredentials();
 
 private:
     RawHeaders headers(const char* provider, const QString& host, const QByteArray& key = "sk-test", const RawHeaders& extra = {}) const
@@ -178,6 +184,14 @@ private:
     AnthropicMockUpstream anthropic_;
     GeminiMockUpstream gemini_;
     CohereMockUpstream cohere_;
+    BedrockMockUpstream bedrock_;
+    std::optional<HttpResponse> bedrock(const QByteArray& body, const RawHeaders& extra = {})
+    {
+        RawHeaders h{{"x-portkey-provider", "bedrock"}, {"x-portkey-custom-host", bedrock_.baseUrl().toUtf8()},
+                     {"x-portkey-aws-access-key-id", "AKIDEXAMPLE"}, {"x-portkey-aws-secret-access-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+                     {"x-portkey-aws-region", "eu-west-3"}, {"Content-Type", "application/json"}};
+        return post("/v1/chat/completions", h + extra, body);
+    }
     std::optional<HttpResponse> cohere(const QByteArray& body, const QByteArray& path = "/v1/chat/completions", const RawHeaders& extra = {})
     {
         return post(path, headers("cohere", cohere_.baseUrl(), "co-test", extra), body);
@@ -199,6 +213,7 @@ void TestNativeProvidersGateway::initTestCase()
     QVERIFY(gemini_.listen());
     QVERIFY(openai_.listen());
     QVERIFY(cohere_.listen());
+    QVERIFY(bedrock_.listen());
     QVERIFY(gw_.start());
 }
 
@@ -213,6 +228,7 @@ void TestNativeProvidersGateway::init()
     gemini_.clear();
     openai_.clear();
     cohere_.clear();
+    bedrock_.clear();
     gw_.clearRecords();
 }
 
@@ -797,6 +813,119 @@ void TestNativeProvidersGateway::cohereErrorsAndBadInput()
     JSON_COMPARE(r->json()["error"]["param"], json("n"));
     QVERIFY(r->json()["error"]["message"].get<std::string>().find("cohere") != std::string::npos);
     QCOMPARE(cohere_.requestCount(), before);
+}
+
+void TestNativeProvidersGateway::bedrockPlainAndSigned()
+{
+    const auto r = bedrock(chat("anthropic.claude-3-haiku-20240307-v1:0", "hello bedrock"),
+                           {{"x-portkey-aws-session-token", "FQoGZXIvYXdzEXAMPLE"}, {"x-portkey-trace-id", "t-bedrock"}});
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    const json j = r->json();
+    JSON_COMPARE(j["object"], json("chat.completion"));
+    JSON_COMPARE(j["model"], json("anthropic.claude-3-haiku-20240307-v1:0"));
+    JSON_COMPARE(j["choices"][0]["message"]["content"], json("Hello from Bedrock mock: hello bedrock"));
+    JSON_COMPARE(j["choices"][0]["finish_reason"], json("stop"));
+    JSON_COMPARE(j["usage"]["prompt_tokens"], json(24));   // 20 + 4 read from the cache
+    JSON_COMPARE(j["usage"]["prompt_tokens_details"]["cached_tokens"], json(4));
+
+    const auto up = bedrock_.lastRequest();
+    QCOMPARE(up.path, QByteArray("/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse"));
+    // Signed by libcurl's SigV4 with the request's key id, region and service.
+    QVERIFY2(up.header("authorization").startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), up.header("authorization").constData());
+    QVERIFY(up.header("authorization").contains("/eu-west-3/bedrock/aws4_request"));
+    QVERIFY(!up.header("x-amz-date").isEmpty());
+    QCOMPARE(up.header("x-amz-security-token"), QByteArray("FQoGZXIvYXdzEXAMPLE"));
+    QVERIFY(!up.header("authorization").contains("wJalrXUtnFEMI"));   // the secret signs, it is never sent
+    const json sent = json::parse(up.body.toStdString());
+    JSON_COMPARE(sent["system"], json::parse(R"([{"text":"Be brief."}])"));
+    JSON_COMPARE(sent["messages"][0], json::parse(R"({"role":"user","content":[{"text":"hello bedrock"}]})"));
+
+    const RequestRecord* rec = nullptr;
+    QVERIFY(QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QStringLiteral("t-bedrock"))) != nullptr; }, 5000));
+    QVERIFY(!recordJson(*rec).contains(QStringLiteral("wJalrXUtnFEMI")));
+    QVERIFY(!recordJson(*rec).contains(QStringLiteral("FQoGZXIvYXdzEXAMPLE")));
+}
+
+void TestNativeProvidersGateway::bedrockStreamFromEventFrames()
+{
+    auto r = bedrock(chat("amazon.nova-lite-v1:0", "stream please", true));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->header("content-type").startsWith("text/event-stream"));
+    Stream s = parseStream(*r);
+    QVERIFY2(s.done, r->body.constData());
+    QCOMPARE(s.text, QStringLiteral("Hello from Bedrock mock: stream please"));
+    JSON_COMPARE(s.finishChunk["choices"][0]["finish_reason"], json("stop"));
+    JSON_COMPARE(s.usage["total_tokens"], json(33));
+    QVERIFY(bedrock_.lastRequest().path.endsWith("/converse-stream"));
+
+    r = bedrock(chat("amazon.nova-stream-exception", "x", true));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    s = parseStream(*r);
+    QVERIFY(!s.done);
+    JSON_COMPARE(s.chunks.last()["error"]["message"], json("Too many requests, please wait before trying again."));
+    JSON_COMPARE(s.chunks.last()["error"]["code"], json("throttlingException"));
+}
+
+void TestNativeProvidersGateway::bedrockToolCalls()
+{
+    auto r = bedrock(chat("anthropic.claude-tool", "Weather in Paris?", false, kWeatherTool));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const json call = r->json()["choices"][0]["message"]["tool_calls"][0];
+    JSON_COMPARE(r->json()["choices"][0]["finish_reason"], json("tool_calls"));
+    JSON_COMPARE(call["id"], json("tooluse_mock1"));
+    JSON_COMPARE(json::parse(call["function"]["arguments"].get<std::string>()), json::parse(R"({"city":"Paris"})"));
+    const json sentTools = json::parse(bedrock_.lastRequest().body.toStdString())["toolConfig"]["tools"];
+    JSON_COMPARE(sentTools[0]["toolSpec"]["name"], json("get_weather"));
+    QVERIFY(sentTools[0]["toolSpec"]["inputSchema"].contains("json"));
+
+    r = bedrock(toolFollowUp("anthropic.claude-tool", call));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    JSON_COMPARE(r->json()["choices"][0]["message"]["content"], json("Tool said: 18C"));
+    const json sent = json::parse(bedrock_.lastRequest().body.toStdString());
+    JSON_COMPARE(sent["messages"][1]["content"][0]["toolUse"]["toolUseId"], json("tooluse_mock1"));
+    JSON_COMPARE(sent["messages"][2]["content"][0]["toolResult"],
+                 json::parse(R"({"toolUseId":"tooluse_mock1","content":[{"text":"18C"}]})"));
+
+    r = bedrock(chat("anthropic.claude-tool", "Weather in Paris?", true, kWeatherTool));
+    QVERIFY(r);
+    const Stream s = parseStream(*r);
+    QVERIFY(s.done);
+    const json calls = foldToolCalls(s);
+    QCOMPARE(calls.size(), std::size_t(1));
+    JSON_COMPARE(json::parse(calls[0]["function"]["arguments"].get<std::string>()), json::parse(R"({"city":"Paris"})"));
+    JSON_COMPARE(s.finishChunk["choices"][0]["finish_reason"], json("tool_calls"));
+}
+
+void TestNativeProvidersGateway::bedrockErrorsAndCredentials()
+{
+    for (int status : {400, 404, 429, 500}) {
+        const auto r = bedrock(chat(qPrintable(QStringLiteral("model-error-%1").arg(status)), "x"));
+        QVERIFY(r);
+        QCOMPARE(r->status, status);
+        JSON_COMPARE(r->json()["error"]["message"], json("mock bedrock error"));
+    }
+    const int before = bedrock_.requestCount();
+    auto r = post("/v1/chat/completions", {{"x-portkey-provider", "bedrock"}, {"x-portkey-custom-host", bedrock_.baseUrl().toUtf8()},
+                                           {"Content-Type", "application/json"}}, chat("m", "x"));
+    QVERIFY(r);
+    QCOMPARE(r->status, 401);
+    QVERIFY(r->json()["error"]["message"].get<std::string>().find("x-portkey-aws-access-key-id") != std::string::npos);
+    r = post("/v1/chat/completions", {{"x-portkey-provider", "bedrock"}, {"x-portkey-custom-host", bedrock_.baseUrl().toUtf8()},
+                                      {"x-portkey-aws-access-key-id", "AKID"}, {"x-portkey-aws-secret-access-key", "s"},
+                                      {"x-portkey-aws-region", "../x"}, {"Content-Type", "application/json"}}, chat("m", "x"));
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    JSON_COMPARE(r->json()["error"]["param"], json("x-portkey-aws-region"));
+    r = bedrock(R"({"model":"m","n":2,"messages":[{"role":"user","content":"x"}]})");
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    JSON_COMPARE(r->json()["error"]["param"], json("n"));
+    QCOMPARE(bedrock_.requestCount(), before);
 }
 
 QTEST_GUILESS_MAIN(TestNativeProvidersGateway)
