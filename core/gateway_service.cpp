@@ -1,6 +1,7 @@
 #include "gateway_service.h"
 
 #include "gateway_worker.h"
+#include "catalog/model_catalog.h"
 #include "providers/provider_registry.h"
 #include "routing/config_set.h"
 
@@ -38,6 +39,7 @@ void GatewayService::start(const GatewaySettings& settings)
     std::shared_ptr<const ProviderRegistry> providers;
     try {
         providers = ProviderRegistry::builtIn();
+        ModelCatalog::builtIn();   // parse the catalog here, not on the gateway thread
     } catch (const std::exception& e) {
         QMetaObject::invokeMethod(this, [this, msg = QString::fromUtf8(e.what())] { Q_EMIT failed(msg); }, Qt::QueuedConnection);
         return;

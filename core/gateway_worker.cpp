@@ -6,6 +6,7 @@
 #include "pipeline/gateway_handler.h"
 #include "pipeline/id_generator.h"
 #include "pipeline/pipeline_context.h"
+#include "catalog/model_catalog.h"
 #include "providers/mock_transport.h"
 #include "providers/provider_registry.h"
 #include "routing/circuit_breaker.h"
@@ -51,6 +52,7 @@ void GatewayWorker::start(quint16 port)
     ctx_->configs = configs_;
     ctx_->random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
     ctx_->providers = providers_;
+    ctx_->models = ModelCatalog::builtIn();   // parsed once per process (GatewayService::start warms it)
     ctx_->http = curl_;
     ctx_->mock = mock_;
     ctx_->records = records_;

@@ -50,10 +50,12 @@ bool LogReader::open(const QString& path, QString* error)
         return false;
     }
     const int version = logSchemaVersion(db_);
-    if (version < 1 || version > kLogSchemaVersion) {
+    // Readers never migrate (read-only); the writer upgrades an older file when it opens it.
+    if (version != kLogSchemaVersion) {
         if (error)
-            *error = QStringLiteral("%1 is not a request log this build can read (schema %2, expected %3)")
-                         .arg(path).arg(version).arg(kLogSchemaVersion);
+            *error = QStringLiteral("%1 is not a request log this build can read (schema %2, expected %3%4)")
+                         .arg(path).arg(version).arg(kLogSchemaVersion)
+                         .arg(version >= 1 && version < kLogSchemaVersion ? QStringLiteral("; the gateway upgrades it when it opens the log") : QString());
         db_.close();
         return false;
     }

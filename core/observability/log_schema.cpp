@@ -124,11 +124,18 @@ bool createVersion1(SqliteConnection& db, QString* error)
                    error);
 }
 
+// Version 2: the request's cost from the model catalog (NULL when its price is unknown).
+bool addCost(SqliteConnection& db, QString* error)
+{
+    return execAll(db, {QStringLiteral("ALTER TABLE requests ADD COLUMN cost_usd REAL"),
+                        QStringLiteral("ALTER TABLE requests ADD COLUMN price_known INTEGER NOT NULL DEFAULT 0")}, error);
+}
+
 // Index i migrates from version i to i + 1. A later field is a new step, e.g.
 // "ALTER TABLE requests ADD COLUMN cache_status TEXT NOT NULL DEFAULT ''".
 const std::vector<Step>& steps()
 {
-    static const std::vector<Step> all = {createVersion1};
+    static const std::vector<Step> all = {createVersion1, addCost};
     return all;
 }
 

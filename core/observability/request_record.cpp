@@ -78,6 +78,8 @@ void to_json(nlohmann::json& j, const RequestRecord& r)
         {"completion_tokens", optionalInt(r.completionTokens)},
         {"total_tokens", optionalInt(r.totalTokens)},
         {"cached_tokens", optionalInt(r.cachedTokens)},
+        {"cost_usd", r.priceKnown ? nlohmann::json(r.costUsd) : nlohmann::json(nullptr)},
+        {"price_known", r.priceKnown},
         {"client_address", s(r.clientAddress)},
         {"user_agent", s(r.userAgent)},
         {"metadata", r.metadata},

@@ -82,6 +82,10 @@ struct RequestRecord {
     qint64 completionTokens = -1;
     qint64 totalTokens = -1;
     qint64 cachedTokens = -1;   // prompt tokens served from the provider's prompt cache
+    // cost from the model catalog; priceKnown false (and costUsd -1) when the model or its price
+    // is unknown or no usage was reported: never a made-up 0
+    double costUsd = -1;
+    bool priceKnown = false;
 
     // client
     QString clientAddress;

@@ -31,7 +31,7 @@ const QStringList& columns()
         QStringLiteral("client_address"), QStringLiteral("user_agent"), QStringLiteral("metadata"),
         QStringLiteral("request_bytes"), QStringLiteral("response_bytes"), QStringLiteral("request_body"),
         QStringLiteral("response_body"), QStringLiteral("request_body_truncated"),
-        QStringLiteral("response_body_truncated"),
+        QStringLiteral("response_body_truncated"), QStringLiteral("cost_usd"), QStringLiteral("price_known"),
     };
     return all;
 }
@@ -123,6 +123,8 @@ void bind(QSqlQuery& q, const RequestRecord& r, BodyStorage bodies)
     q.bindValue(i++, keep ? r.responseBody : QByteArray());
     q.bindValue(i++, int(r.requestBodyTruncated));
     q.bindValue(i++, int(r.responseBodyTruncated));
+    q.bindValue(i++, r.priceKnown ? QVariant(r.costUsd) : QVariant());
+    q.bindValue(i++, int(r.priceKnown));
     Q_ASSERT(i == columns().size());
 }
 
@@ -193,6 +195,8 @@ RequestRecord read(const QSqlQuery& q)
     r.responseBody = q.value(i++).toByteArray();
     r.requestBodyTruncated = q.value(i++).toInt() != 0;
     r.responseBodyTruncated = q.value(i++).toInt() != 0;
+    r.costUsd = optionalDouble(q.value(i++));
+    r.priceKnown = q.value(i++).toInt() != 0;
     return r;
 }
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace gatehouse {
 
 namespace {
@@ -58,6 +60,7 @@ std::optional<Usage> findUsage(QByteArrayView body)
         u.totalTokens = intField(j, "total_tokens");
         if (const auto d = j.find("prompt_tokens_details"); d != j.end() && d->is_object())
             u.cachedTokens = intField(*d, "cached_tokens");
+        u.cacheWriteTokens = std::max<qint64>(0, intField(j, "cache_creation_input_tokens"));
         if (u.totalTokens < 0 && u.promptTokens >= 0)
             u.totalTokens = u.promptTokens + std::max<qint64>(0, u.completionTokens);
         return u;

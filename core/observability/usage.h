@@ -13,6 +13,7 @@ struct Usage {
     qint64 completionTokens = -1;
     qint64 totalTokens = -1;
     qint64 cachedTokens = -1;   // prompt_tokens_details.cached_tokens
+    qint64 cacheWriteTokens = 0;   // cache_creation_input_tokens (Anthropic; part of promptTokens)
 };
 
 std::optional<Usage> findUsage(QByteArrayView body);

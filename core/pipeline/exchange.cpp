@@ -1,5 +1,7 @@
 #include "pipeline/exchange.h"
 
+#include "catalog/model_catalog.h"
+#include "catalog/request_cost.h"
 #include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
 #include "observability/redaction.h"
@@ -326,6 +328,12 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
                                                      : QByteArray::fromStdString(plan.settings.customHost.value_or(""));
     call.query = request_.query;
     call.metadata = &options_.metadata;
+    call.clientHeaders = &request_.headers;
+    call.providerOptions = &node.providerOptions;
+    call.strictOpenAiCompliance = options_.strictOpenAiCompliance && plan.settings.strictOpenAiCompliance.value_or(true);
+    strictOpenAiCompliance_ = call.strictOpenAiCompliance;
+    attemptModel_ = call.bodyJson && call.bodyJson->contains("model") && (*call.bodyJson)["model"].is_string()
+        ? (*call.bodyJson)["model"].get<std::string>() : std::string();
     std::vector<QByteArray> forward = options_.forwardHeaders;
     if (forward.empty() && plan.settings.forwardHeaders) {
         for (const std::string& name : *plan.settings.forwardHeaders)
@@ -373,6 +381,28 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     transferActive_ = true;
     transfer_ = transport_->start(std::move(up), this);
     return std::nullopt;
+}
+
+void Exchange::recordUsage(const Usage& u)
+{
+    record_.promptTokens = u.promptTokens;
+    record_.completionTokens = u.completionTokens;
+    record_.totalTokens = u.totalTokens;
+    record_.cachedTokens = u.cachedTokens;
+    const ModelInfo* model = ctx_.models ? ctx_.models->find(provider_->id(), QString::fromStdString(attemptModel_)) : nullptr;
+    const auto cost = requestCostUsd(model, u);
+    record_.priceKnown = cost.has_value();
+    record_.costUsd = cost.value_or(-1);
+}
+
+ResponseContext Exchange::responseContext() const
+{
+    ResponseContext c(endpoint_);
+    c.model = attemptModel_;
+    c.strictOpenAiCompliance = strictOpenAiCompliance_;
+    const auto format = body_.is_object() ? body_.find("encoding_format") : body_.end();
+    c.base64Embeddings = endpoint_ == Endpoint::Embeddings && format != body_.end() && format->is_string() && *format == "base64";
+    return c;
 }
 
 void Exchange::finishAttempt(AttemptResult result)
@@ -427,7 +457,7 @@ void Exchange::onUpstreamHead(int status, HeaderList&& headers)
         record_.firstByteMs = elapsedMs();
     const bool ok = status >= 200 && status < 300;
     if (ok && record_.stream)
-        streamMapper_ = provider_->makeStreamMapper(endpoint_);
+        streamMapper_ = provider_->makeStreamMapper(responseContext());
     const bool sse = findHeader(upstreamHeaders_, "content-type").startsWith("text/event-stream");
     streaming_ = ok && (sse || streamMapper_);
     if (streaming_) {
@@ -524,12 +554,8 @@ void Exchange::onUpstreamDone(const TransferResult& result)
             captureResponse(rest);
             writer_->sendBody(rest);
         }
-        if (const auto u = findUsage(streamTail_)) {
-            record_.promptTokens = u->promptTokens;
-            record_.completionTokens = u->completionTokens;
-            record_.totalTokens = u->totalTokens;
-            record_.cachedTokens = u->cachedTokens;
-        }
+        if (const auto u = findUsage(streamTail_))
+            recordUsage(*u);
         if (record_.responseBodyTruncated)
             record_.responseTail = streamTail_.right(kStreamTailBytes);
         logAttempt(upstreamStatus_, {});
@@ -539,14 +565,10 @@ void Exchange::onUpstreamDone(const TransferResult& result)
 
     int status = upstreamStatus_;
     QByteArray body = std::move(upstreamBody_);
-    provider_->mapResponse(endpoint_, status, body);
+    provider_->mapResponse(responseContext(), status, body);
     if (status >= 200 && status < 300) {
-        if (const auto u = findUsage(body)) {
-            record_.promptTokens = u->promptTokens;
-            record_.completionTokens = u->completionTokens;
-            record_.totalTokens = u->totalTokens;
-            record_.cachedTokens = u->cachedTokens;
-        }
+        if (const auto u = findUsage(body))
+            recordUsage(*u);
         logAttempt(status, {});
         committed_ = true;
         record_.responseBody = redactBody(body, ctx_.settings.recordBodyCapBytes, &record_.responseBodyTruncated);

@@ -11,6 +11,7 @@
 #include "pipeline/client_options.h"
 #include "pipeline/pipeline_context.h"
 #include "providers/endpoint.h"
+#include "providers/provider.h"
 #include "routing/route_walker.h"
 #include "upstream/transport.h"
 
@@ -25,6 +26,7 @@ namespace gatehouse {
 
 class Provider;
 class StreamMapper;
+struct Usage;
 
 class Exchange : public QObject, public TransferObserver, public AttemptRunner {
     Q_OBJECT
@@ -66,6 +68,8 @@ private:
     HeaderList responseHeaders(const HeaderList* upstream, const QString& path, int retryCount) const;
     ApiError transportError(const TransferResult& result) const;
     void captureResponse(QByteArrayView data);
+    ResponseContext responseContext() const;
+    void recordUsage(const Usage& usage);
     void logAttempt(int status, const QString& error);
     double elapsedMs() const { return double(clock_.nsecsElapsed()) / 1e6; }
 
@@ -92,6 +96,8 @@ private:
     bool transferActive_ = false;
     std::unique_ptr<StreamMapper> streamMapper_;   // provider stream -> OpenAI SSE; null = passthrough
     bool streaming_ = false;
+    bool strictOpenAiCompliance_ = true;   // this attempt's
+    std::string attemptModel_;             // this attempt's model (override_params may change it)
     bool paused_ = false;          // upstream reads paused while a slow client catches up
     double attemptStartMs_ = 0;
     int upstreamStatus_ = 0;

@@ -2,6 +2,7 @@
 
 #include "observability/gateway_metrics.h"
 #include "pipeline/api_error.h"
+#include "pipeline/catalog_models_route.h"
 #include "pipeline/exchange.h"
 
 #include <nlohmann/json.hpp>
@@ -52,6 +53,14 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
 {
     if (request.path.startsWith("/v1/")) {
         auto route = resolveRoute(request);
+        if (const auto* e = std::get_if<Endpoint>(&route); e && *e == Endpoint::Models) {
+            if (const auto answer = catalogModelsAnswer(request, ctx_)) {
+                HeaderList h = jsonHeaders();
+                h.emplace_back(QByteArrayLiteral("x-gatehouse-models-source"), QByteArrayLiteral("catalog"));
+                writer->sendFull(answer->status, h, answer->body);
+                return;
+            }
+        }
         auto* exchange = new Exchange(ctx_, std::move(request), writer, client, std::move(route));
         exchange->start();
         return;

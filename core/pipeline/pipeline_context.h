@@ -15,12 +15,14 @@ class CircuitBreakerRegistry;
 class GatewayMetrics;
 struct ConfigSet;
 class IdGenerator;
+class ModelCatalog;
 class ProviderRegistry;
 class RecordBatcher;
 class Transport;
 
 struct PipelineContext {
     std::shared_ptr<const ProviderRegistry> providers;
+    std::shared_ptr<const ModelCatalog> models;  // prices for request costs, GET /v1/models
     Transport* http = nullptr;
     Transport* mock = nullptr;
     RecordBatcher* records = nullptr;

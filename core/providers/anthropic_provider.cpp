@@ -87,15 +87,15 @@ std::variant<UpstreamRequest, ApiError> AnthropicProvider::buildRequest(const Pr
     return r;
 }
 
-void AnthropicProvider::mapResponse(Endpoint endpoint, int& status, QByteArray& body) const
+void AnthropicProvider::mapResponse(const ResponseContext& ctx, int& status, QByteArray& body) const
 {
-    if (endpoint == Endpoint::ChatCompletions)
+    if (ctx.endpoint == Endpoint::ChatCompletions)
         anthropic::mapMessagesResponse(status, body);
 }
 
-std::unique_ptr<StreamMapper> AnthropicProvider::makeStreamMapper(Endpoint endpoint) const
+std::unique_ptr<StreamMapper> AnthropicProvider::makeStreamMapper(const ResponseContext& ctx) const
 {
-    if (endpoint != Endpoint::ChatCompletions)
+    if (ctx.endpoint != Endpoint::ChatCompletions)
         return nullptr;
     return std::make_unique<AnthropicStreamMapper>();
 }

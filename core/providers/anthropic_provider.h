@@ -18,8 +18,8 @@ public:
     static constexpr const char* kDefaultVersion = "2023-06-01";
 
     std::variant<UpstreamRequest, ApiError> buildRequest(const ProviderCall& call) const override;
-    void mapResponse(Endpoint endpoint, int& status, QByteArray& body) const override;
-    std::unique_ptr<StreamMapper> makeStreamMapper(Endpoint endpoint) const override;
+    void mapResponse(const ResponseContext& ctx, int& status, QByteArray& body) const override;
+    std::unique_ptr<StreamMapper> makeStreamMapper(const ResponseContext& ctx) const override;
 };
 
 } // namespace gatehouse

@@ -70,17 +70,17 @@ std::variant<UpstreamRequest, ApiError> GoogleProvider::buildRequest(const Provi
     return r;
 }
 
-void GoogleProvider::mapResponse(Endpoint endpoint, int& status, QByteArray& body) const
+void GoogleProvider::mapResponse(const ResponseContext& ctx, int& status, QByteArray& body) const
 {
-    if (endpoint == Endpoint::Embeddings)
-        google::mapBatchEmbedResponse(status, body);
-    else if (endpoint == Endpoint::ChatCompletions)
+    if (ctx.endpoint == Endpoint::Embeddings)
+        google::mapBatchEmbedResponse(status, body, ctx.model);
+    else if (ctx.endpoint == Endpoint::ChatCompletions)
         google::mapGenerateContentResponse(status, body, signatures_.get());
 }
 
-std::unique_ptr<StreamMapper> GoogleProvider::makeStreamMapper(Endpoint endpoint) const
+std::unique_ptr<StreamMapper> GoogleProvider::makeStreamMapper(const ResponseContext& ctx) const
 {
-    if (endpoint != Endpoint::ChatCompletions)
+    if (ctx.endpoint != Endpoint::ChatCompletions)
         return nullptr;
     return std::make_unique<google::GoogleStreamMapper>(signatures_);
 }

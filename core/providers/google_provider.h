@@ -19,8 +19,8 @@ public:
     ~GoogleProvider() override;
 
     std::variant<UpstreamRequest, ApiError> buildRequest(const ProviderCall& call) const override;
-    void mapResponse(Endpoint endpoint, int& status, QByteArray& body) const override;
-    std::unique_ptr<StreamMapper> makeStreamMapper(Endpoint endpoint) const override;
+    void mapResponse(const ResponseContext& ctx, int& status, QByteArray& body) const override;
+    std::unique_ptr<StreamMapper> makeStreamMapper(const ResponseContext& ctx) const override;
 
     google::ThoughtSignatureStore& thoughtSignatures() const { return *signatures_; }
 

@@ -132,7 +132,7 @@ void mapGenerateContentResponse(int& status, QByteArray& body, ThoughtSignatureS
     body = openai::dump(out);
 }
 
-void mapBatchEmbedResponse(int& status, QByteArray& body)
+void mapBatchEmbedResponse(int& status, QByteArray& body, const std::string& model)
 {
     json parsed = json::parse(body.constBegin(), body.constEnd(), nullptr, false);
     // Absurdly deep answers are treated as unusable (dump() would recurse through them).
@@ -157,7 +157,7 @@ void mapBatchEmbedResponse(int& status, QByteArray& body)
                         {"embedding", e.is_object() && values != e.end() && values->is_array() ? *values : json::array()}});
     }
     // Gemini reports no token counts for embeddings, and the answer does not name the model.
-    json out = {{"object", "list"}, {"data", std::move(data)}, {"model", ""},
+    json out = {{"object", "list"}, {"data", std::move(data)}, {"model", model},
                 {"usage", {{"prompt_tokens", 0}, {"total_tokens", 0}}}};
     body = openai::dump(out);
 }

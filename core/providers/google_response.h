@@ -19,7 +19,8 @@ class ThoughtSignatureStore;
 
 // signatures may be null; when set, each function call's thoughtSignature is kept under its id.
 void mapGenerateContentResponse(int& status, QByteArray& body, ThoughtSignatureStore* signatures);
-void mapBatchEmbedResponse(int& status, QByteArray& body);
+// model: the model the client asked for (the answer does not name it).
+void mapBatchEmbedResponse(int& status, QByteArray& body, const std::string& model = {});
 
 // STOP -> stop (tool_calls when the candidate called functions), MAX_TOKENS -> length,
 // SAFETY / RECITATION / BLOCKLIST / PROHIBITED_CONTENT / SPII / LANGUAGE / IMAGE_SAFETY -> content_filter,

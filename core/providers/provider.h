@@ -48,7 +48,21 @@ struct ProviderCall {
     // anthropic-version / x-portkey-anthropic-version. Null when the caller does not pass them.
     const HeaderList* clientHeaders = nullptr;
     const std::map<std::string, std::string>* metadata = nullptr;
+    // The routing target's provider keys (azure_*, aws_*, ...) from the config; null when none.
+    const nlohmann::json* providerOptions = nullptr;
+    // x-portkey-strict-open-ai-compliance (or the config's): false lets adapters add provider extras.
+    bool strictOpenAiCompliance = true;
     int timeoutMs = 0;
+};
+
+// What an adapter may need to know when it maps an answer back. Implicit from an Endpoint, so a
+// caller that knows nothing more can pass just that.
+struct ResponseContext {
+    ResponseContext(Endpoint e) : endpoint(e) {}   // NOLINT(google-explicit-constructor)
+    Endpoint endpoint;
+    std::string model;                   // the model the client asked for (answers may not name it)
+    bool strictOpenAiCompliance = true;
+    bool base64Embeddings = false;       // the client asked for encoding_format "base64"
 };
 
 // Rewrites a provider's stream into OpenAI SSE bytes, piece by piece.
@@ -70,9 +84,9 @@ public:
 
     virtual std::variant<UpstreamRequest, ApiError> buildRequest(const ProviderCall& call) const = 0;
     // Non-streamed answers: may rewrite status and body into OpenAI format. Default: unchanged.
-    virtual void mapResponse(Endpoint, int& status, QByteArray& body) const { (void)status; (void)body; }
+    virtual void mapResponse(const ResponseContext&, int& status, QByteArray& body) const { (void)status; (void)body; }
     // Streamed answers: null means the provider already speaks OpenAI SSE (passed through unchanged).
-    virtual std::unique_ptr<StreamMapper> makeStreamMapper(Endpoint) const { return nullptr; }
+    virtual std::unique_ptr<StreamMapper> makeStreamMapper(const ResponseContext&) const { return nullptr; }
 
 protected:
     // base URL (or custom host) + endpoint path + client query

@@ -1,6 +1,9 @@
 #include "providers/provider_registry.h"
 
 #include "providers/anthropic_provider.h"
+#include "providers/azure_openai_provider.h"
+#include "providers/bedrock_provider.h"
+#include "providers/cohere_provider.h"
 #include "providers/google_provider.h"
 #include "providers/mock_provider.h"
 #include "providers/openai_compatible_provider.h"
@@ -35,6 +38,12 @@ std::shared_ptr<const ProviderRegistry> ProviderRegistry::fromJson(const QByteAr
             p = std::make_unique<MockProvider>(std::move(info));
         else if (kind == "anthropic")
             p = std::make_unique<AnthropicProvider>(std::move(info));
+        else if (kind == "azure-openai")
+            p = std::make_unique<AzureOpenAIProvider>(std::move(info));
+        else if (kind == "bedrock")
+            p = std::make_unique<BedrockProvider>(std::move(info));
+        else if (kind == "cohere")
+            p = std::make_unique<CohereProvider>(std::move(info));
         else if (kind == "google")
             p = std::make_unique<GoogleProvider>(std::move(info));
         else if (kind == "openai-compatible")

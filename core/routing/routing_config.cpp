@@ -65,9 +65,9 @@ constexpr std::array<std::string_view, 2> kConditionKeys{"query", "then"};
 constexpr std::array<std::string_view, 14> kProviderOptionPrefixes{
     "azure_", "aws_", "vertex_", "openai_", "anthropic_", "amzn_", "amz_", "oracle_", "stability_", "sagemaker_",
     "snowflake_", "workers_ai_", "fireworks_", "huggingface_"};
-constexpr std::array<std::string_view, 7> kProviderOptionKeys{
+constexpr std::array<std::string_view, 10> kProviderOptionKeys{
     "mistral_fim_completion", "provider_file_name", "provider_model", "provider_batch_endpoint", "file_purpose",
-    "model_type", "file_upload_size"};
+    "model_type", "file_upload_size", "resource_name", "deployment_id", "api_version"};   // the last 3: Azure
 // The common ones, for "did you mean" (prefix families cannot be enumerated).
 constexpr std::array<std::string_view, 17> kProviderOptionSuggestions{
     "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region", "vertex_project_id",

@@ -135,6 +135,11 @@ TransferId CurlMultiClient::start(UpstreamRequest&& request, TransferObserver* o
     // No "Expect: 100-continue" round trip for large bodies; providers answer directly.
     t->headerList = curl_slist_append(t->headerList, "Expect:");
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headerList);
+    if (!r.awsSigV4.isEmpty()) {   // libcurl signs the final request (headers and body) itself
+        curl_easy_setopt(e, CURLOPT_AWS_SIGV4, r.awsSigV4.constData());
+        curl_easy_setopt(e, CURLOPT_USERNAME, r.awsAccessKeyId.constData());
+        curl_easy_setopt(e, CURLOPT_PASSWORD, r.awsSecretAccessKey.constData());
+    }
     curl_easy_setopt(e, CURLOPT_USERAGENT, "Gatehouse/" GATEHOUSE_VERSION);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);

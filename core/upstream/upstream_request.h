@@ -15,6 +15,11 @@ struct UpstreamRequest {
     QByteArray body;
     int timeoutMs = 0;            // whole transfer; 0 = none
     int connectTimeoutMs = 10'000;
+    // AWS SigV4 signing by libcurl (CURLOPT_AWS_SIGV4), e.g. "aws:amz:us-east-1:bedrock"; empty = none.
+    // The key pair signs; a session token goes in headers as x-amz-security-token.
+    QByteArray awsSigV4;
+    QByteArray awsAccessKeyId;
+    QByteArray awsSecretAccessKey;
 };
 
 // How a transfer ended. Transport errors are distinct from HTTP error statuses.

@@ -106,6 +106,12 @@ Route parseRoute(const QByteArray& target)
         if (s == "v1") {
             r.endpoint = segs.mid(i + 1).join('/');
             return r;
+        } else if (s == "openai" && i + 2 < segs.size() && segs[i + 1] == "deployments") {
+            // Azure OpenAI: /openai/deployments/<deployment>/chat/completions?api-version=...
+            r.endpoint = segs.mid(i + 3).join('/');
+            return r;
+        } else if (s == "openai" && i + 1 < segs.size() && segs[i + 1] == "v1") {
+            continue;   // Azure's version-less API: /openai/v1/...
         } else if (number) {
             bool ok = false;
             *number = i + 1 < segs.size() ? segs[++i].toInt(&ok) : 0;

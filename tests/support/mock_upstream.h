@@ -12,6 +12,7 @@
 //   /reset/v1/...           abort()s the socket right after reading the request
 //   /resetmid/v1/...        streams headers and 2 SSE events (unstreamed: half the JSON), then abort()s
 //   /pace/<ms>/v1/...       streams the SSE events <ms> apart
+//   /openai/deployments/<d>/..., /openai/v1/...   Azure OpenAI's paths, answered like /v1/...
 // Prefixes combine, e.g. /delay/50/status/503/v1/chat/completions. Every response carries
 // "x-upstream-test: yes" to check header pass-through. Everything runs on the owning thread.
 

@@ -24,6 +24,7 @@ class TestUsage : public QObject {
 private Q_SLOTS:
     void findUsage_data();
     void findUsage();
+    void cacheCounters();
 };
 
 void TestUsage::findUsage_data()
@@ -123,6 +124,26 @@ void TestUsage::findUsage()
     QCOMPARE(u->promptTokens, prompt);
     QCOMPARE(u->completionTokens, completion);
     QCOMPARE(u->totalTokens, total);
+}
+
+void TestUsage::cacheCounters()
+{
+    // OpenAI's cached_tokens and (from the Anthropic adapter) cache_creation_input_tokens, both part
+    // of prompt_tokens; no cache writes reported is 0, no cache reads reported is -1.
+    auto u = gatehouse::findUsage(R"({"usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,)"
+                                  R"("prompt_tokens_details":{"cached_tokens":1920}}})");
+    QVERIFY(u);
+    QCOMPARE(u->cachedTokens, qint64(1920));
+    QCOMPARE(u->cacheWriteTokens, qint64(0));
+    u = gatehouse::findUsage(R"({"usage":{"prompt_tokens":1315,"completion_tokens":7,"total_tokens":1322,)"
+                             R"("prompt_tokens_details":{"cached_tokens":3},"cache_creation_input_tokens":1300,"cache_read_input_tokens":3}})");
+    QVERIFY(u);
+    QCOMPARE(u->cachedTokens, qint64(3));
+    QCOMPARE(u->cacheWriteTokens, qint64(1300));
+    u = gatehouse::findUsage(R"({"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}})");
+    QVERIFY(u);
+    QCOMPARE(u->cachedTokens, qint64(-1));   // not reported
+    QCOMPARE(u->cacheWriteTokens, qint64(0));
 }
 
 QTEST_GUILESS_MAIN(TestUsage)

@@ -4,15 +4,23 @@
 // results, errors, embeddings.
 
 #include "anthropic_mock_upstream.h"
+#include "bedrock_mock_upstream.h"
+#include "cohere_mock_upstream.h"
 #include "gemini_mock_upstream.h"
 #include "integration_support.h"
+#include "mock_upstream.h"
 
 #include <QTest>
+
+#include <set>
 
 using namespace gatehouse;
 using namespace gatehouse::itest;
 using gatehouse::test::AnthropicMockUpstream;
+using gatehouse::test::BedrockMockUpstream;
+using gatehouse::test::CohereMockUpstream;
 using gatehouse::test::GeminiMockUpstream;
+using gatehouse::test::MockUpstream;
 using json = nlohmann::json;
 
 namespace {
@@ -126,6 +134,7 @@ private Q_SLOTS:
     void anthropicToolCallRoundTrip();
     void anthropicToolCallStream();
     void anthropicVersionFromForwardedHeader();
+    void anthropicVersionFromClientHeaders();
     void anthropicErrorKeepsStatus();
     void anthropicStreamError();
     void googlePlainChat();
@@ -136,6 +145,19 @@ private Q_SLOTS:
     void googleMissingKeyReachesProvider();
     void googleBlockedPrompt();
     void googleEmbeddings();
+    void recordsCarryTheCatalogCost();
+    void modelsFromTheCatalog();
+    void azureChatAndEmbeddings();
+    void azureStreamAndErrors();
+    void azureConfigTarget();
+    void cohereChatPlainAndStream();
+    void cohereToolCallRoundTrip();
+    void cohereEmbeddings();
+    void cohereErrorsAndBadInput();
+    void bedrockPlainAndSigned();
+    void bedrockStreamFromEventFrames();
+    void bedrockToolCalls();
+    void bedrockErrorsAndCredentials();
 
 private:
     RawHeaders headers(const char* provider, const QString& host, const QByteArray& key = "sk-test", const RawHeaders& extra = {}) const
@@ -161,12 +183,37 @@ private:
     GatewayHarness gw_;
     AnthropicMockUpstream anthropic_;
     GeminiMockUpstream gemini_;
+    CohereMockUpstream cohere_;
+    BedrockMockUpstream bedrock_;
+    std::optional<HttpResponse> bedrock(const QByteArray& body, const RawHeaders& extra = {})
+    {
+        RawHeaders h{{"x-portkey-provider", "bedrock"}, {"x-portkey-custom-host", bedrock_.baseUrl().toUtf8()},
+                     {"x-portkey-aws-access-key-id", "AKIDEXAMPLE"}, {"x-portkey-aws-secret-access-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+                     {"x-portkey-aws-region", "eu-west-3"}, {"Content-Type", "application/json"}};
+        return post("/v1/chat/completions", h + extra, body);
+    }
+    std::optional<HttpResponse> cohere(const QByteArray& body, const QByteArray& path = "/v1/chat/completions", const RawHeaders& extra = {})
+    {
+        return post(path, headers("cohere", cohere_.baseUrl(), "co-test", extra), body);
+    }
+    MockUpstream openai_;   // Azure OpenAI speaks OpenAI's format on its own paths
+    QString azureHost(const char* prefix = "") const { return QStringLiteral("http://127.0.0.1:%1%2/openai").arg(openai_.port()).arg(QLatin1String(prefix)); }
+    RawHeaders azureHeaders(const QString& host, const RawHeaders& extra = {}, const QByteArray& version = "2024-10-21") const
+    {
+        RawHeaders h{{"x-portkey-provider", "azure-openai"}, {"x-portkey-custom-host", host.toUtf8()},
+                     {"x-portkey-azure-deployment-id", "gpt4o-prod"}, {"x-portkey-azure-api-version", version},
+                     {"Authorization", "Bearer az-secret"}, {"Content-Type", "application/json"}};
+        return h + extra;
+    }
 };
 
 void TestNativeProvidersGateway::initTestCase()
 {
     QVERIFY(anthropic_.listen());
     QVERIFY(gemini_.listen());
+    QVERIFY(openai_.listen());
+    QVERIFY(cohere_.listen());
+    QVERIFY(bedrock_.listen());
     QVERIFY(gw_.start());
 }
 
@@ -179,6 +226,9 @@ void TestNativeProvidersGateway::init()
 {
     anthropic_.clear();
     gemini_.clear();
+    openai_.clear();
+    cohere_.clear();
+    bedrock_.clear();
     gw_.clearRecords();
 }
 
@@ -301,6 +351,25 @@ void TestNativeProvidersGateway::anthropicVersionFromForwardedHeader()
     for (const auto& h : up.headers)
         versions += h.first == "anthropic-version" ? 1 : 0;
     QCOMPARE(versions, 1);
+}
+
+void TestNativeProvidersGateway::anthropicVersionFromClientHeaders()
+{
+    // Anthropic's SDK sends anthropic-version / anthropic-beta; Portkey's SDK sends the x-portkey- forms,
+    // which win. Neither needs x-portkey-forward-headers.
+    auto r = anthropic(chat("claude-mock", "hi"), {{"anthropic-version", "2024-10-22"}, {"anthropic-beta", "tools-2024-05-16"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(anthropic_.lastRequest().header("anthropic-version"), QByteArray("2024-10-22"));
+    QCOMPARE(anthropic_.lastRequest().header("anthropic-beta"), QByteArray("tools-2024-05-16"));
+
+    r = anthropic(chat("claude-mock", "hi"), {{"anthropic-version", "2024-10-22"},
+                                              {"x-portkey-anthropic-version", "2025-01-01"},
+                                              {"x-portkey-anthropic-beta", "prompt-caching-2024-07-31"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(anthropic_.lastRequest().header("anthropic-version"), QByteArray("2025-01-01"));
+    QCOMPARE(anthropic_.lastRequest().header("anthropic-beta"), QByteArray("prompt-caching-2024-07-31"));
 }
 
 void TestNativeProvidersGateway::anthropicErrorKeepsStatus()
@@ -477,7 +546,386 @@ void TestNativeProvidersGateway::googleEmbeddings()
     QCOMPARE(j["data"].size(), std::size_t(2));
     QCOMPARE(j["data"][1]["index"].get<int>(), 1);
     JSON_COMPARE(j["data"][1]["embedding"], json::parse("[0.25,0.5,-0.125]"));
+    JSON_COMPARE(j["model"], json("text-embedding-004"));   // Gemini's answer does not name it
     QCOMPARE(gemini_.lastRequest().target, QByteArray("/v1beta/models/text-embedding-004:batchEmbedContents"));
+}
+
+void TestNativeProvidersGateway::recordsCarryTheCatalogCost()
+{
+    // claude-3-5-haiku-20241022: $0.80 in, $0.08 cache read, $4 out per 1M. The mock reports 12 plain
+    // + 3 cached prompt tokens and 7 output tokens.
+    const double expected = (12 * 0.8 + 3 * 0.08 + 7 * 4.0) / 1e6;
+    for (bool stream : {false, true}) {
+        const QByteArray trace = stream ? "t-cost-stream" : "t-cost-plain";
+        const auto r = anthropic(chat("claude-3-5-haiku-20241022", "hi", stream), {{"x-portkey-trace-id", trace}});
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        const RequestRecord* rec = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QString::fromLatin1(trace))) != nullptr; }, 5000));
+        QVERIFY(rec->priceKnown);
+        QVERIFY2(qAbs(rec->costUsd - expected) < 1e-12, qPrintable(QString::number(rec->costUsd, 'g', 17)));
+        const json j = json::parse(recordJson(*rec).toStdString());
+        QVERIFY(j["price_known"].get<bool>());
+        QVERIFY(qAbs(j["cost_usd"].get<double>() - expected) < 1e-12);
+    }
+
+    // A model the catalog does not price is flagged, not free.
+    const auto r = anthropic(chat("claude-mock", "hi"), {{"x-portkey-trace-id", "t-cost-unknown"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const RequestRecord* rec = nullptr;
+    QVERIFY(QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QStringLiteral("t-cost-unknown"))) != nullptr; }, 5000));
+    QCOMPARE(rec->totalTokens, 22);
+    QVERIFY(!rec->priceKnown);
+    QVERIFY(json::parse(recordJson(*rec).toStdString())["cost_usd"].is_null());
+
+    // Gemini embeddings: the attempt's model prices the record even though the answer names none.
+    const auto e = post("/v1/embeddings", headers("google", gemini_.baseUrl(), "AIza-test", {{"x-portkey-trace-id", "t-cost-embed"}}),
+                        R"({"model":"gemini-embedding-001","input":["a"]})");
+    QVERIFY(e);
+    QCOMPARE(e->status, 200);
+    QVERIFY(QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QStringLiteral("t-cost-embed"))) != nullptr; }, 5000));
+    QCOMPARE(rec->model, QStringLiteral("gemini-embedding-001"));
+}
+
+void TestNativeProvidersGateway::modelsFromTheCatalog()
+{
+    auto get = [this](const RawHeaders& h) { return roundTrip(gw_.port(), httpRequest("GET", "/v1/models", h), 10000); };
+
+    // No provider: the whole catalog, in OpenAI's list shape.
+    auto r = get({});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->header("x-gatehouse-models-source"), QByteArray("catalog"));
+    json j = r->json();
+    JSON_COMPARE(j["object"], json("list"));
+    QVERIFY(j["data"].size() >= 150);
+    std::set<std::string> providers;
+    for (const auto& m : j["data"]) {
+        JSON_COMPARE(m["object"], json("model"));
+        QVERIFY(m["id"].is_string() && m["owned_by"].is_string());
+        providers.insert(m["provider"].get<std::string>());
+    }
+    QVERIFY(providers.count("anthropic") && providers.count("google") && providers.count("openai"));
+
+    // A provider without a models endpoint: its catalog models only, with prices.
+    r = get({{"x-portkey-provider", "anthropic"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    j = r->json();
+    QVERIFY(j["data"].size() >= 10);
+    bool haiku = false;
+    for (const auto& m : j["data"]) {
+        JSON_COMPARE(m["provider"], json("anthropic"));
+        if (m["id"] == "claude-3-5-haiku-20241022") {
+            haiku = true;
+            QCOMPARE(m["pricing"]["input"].get<double>(), 0.8);
+            QCOMPARE(m["context_window"].get<int>(), 200000);
+        }
+    }
+    QVERIFY(haiku);
+    QCOMPARE(anthropic_.requestCount(), 0);   // nothing was asked upstream
+
+    // OpenAI without a key: the catalog; with a key the provider's live list is proxied (Portkey's way),
+    // which tst_gateway_proxy covers.
+    r = get({{"x-portkey-provider", "openai"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->json()["data"].size() >= 20);
+    QCOMPARE(r->header("x-gatehouse-models-source"), QByteArray("catalog"));
+
+    // An unknown provider is still the pipeline's clear 400.
+    r = get({{"x-portkey-provider", "nope"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    JSON_COMPARE(r->json()["error"]["param"], json("x-portkey-provider"));
+}
+
+void TestNativeProvidersGateway::azureChatAndEmbeddings()
+{
+    auto r = post("/v1/chat/completions", azureHeaders(azureHost(), {{"x-portkey-trace-id", "t-azure"}}), chat("gpt-4o", "hi azure"));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->header("x-portkey-provider"), QByteArray("azure-openai"));
+    JSON_COMPARE(r->json()["object"], json("chat.completion"));
+    auto up = openai_.received().last();
+    QCOMPARE(up.path, QByteArray("/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21"));
+    QCOMPARE(up.header("api-key"), QByteArray("az-secret"));
+    QVERIFY(up.header("authorization").isEmpty());
+
+    const RequestRecord* rec = nullptr;
+    QVERIFY(QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QStringLiteral("t-azure"))) != nullptr; }, 5000));
+    QVERIFY(!rec->upstreamUrl.contains(QStringLiteral("az-secret")));
+    QVERIFY(!recordJson(*rec).contains(QStringLiteral("az-secret")));
+
+    r = post("/v1/embeddings", azureHeaders(azureHost()), R"({"model":"text-embedding-3-small","input":"x"})");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(openai_.received().last().path, QByteArray("/openai/deployments/gpt4o-prod/embeddings?api-version=2024-10-21"));
+
+    // Azure's version-less API.
+    r = post("/v1/chat/completions", azureHeaders(azureHost(), {}, "v1"), chat("gpt-4o", "v1"));
+    QVERIFY(r);
+    QCOMPARE(openai_.received().last().path, QByteArray("/openai/v1/chat/completions"));
+}
+
+void TestNativeProvidersGateway::azureStreamAndErrors()
+{
+    auto r = post("/v1/chat/completions", azureHeaders(azureHost()), chat("gpt-4o", "stream", true));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const Stream s = parseStream(*r);
+    QVERIFY(s.done);
+    QVERIFY(!s.chunks.isEmpty());
+
+    // Azure's errors are OpenAI-shaped: status and message reach the client as they were.
+    for (int status : {401, 404, 429, 500}) {
+        r = post("/v1/chat/completions", azureHeaders(azureHost(qPrintable(QStringLiteral("/status/%1").arg(status)))), chat("gpt-4o", "x"));
+        QVERIFY(r);
+        QCOMPARE(r->status, status);
+        QVERIFY(r->json()["error"]["message"].is_string());
+        if (status == 429)
+            QCOMPARE(r->header("retry-after"), QByteArray("1"));
+    }
+
+    // What Azure cannot be asked without: a 400 naming the header, before any upstream call.
+    const int before = openai_.requestCount();
+    RawHeaders h = azureHeaders(azureHost());
+    h.removeIf([](const auto& p) { return p.first == "x-portkey-azure-deployment-id"; });
+    r = post("/v1/chat/completions", h, chat("gpt-4o", "x"));
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    JSON_COMPARE(r->json()["error"]["param"], json("x-portkey-azure-deployment-id"));
+    QCOMPARE(openai_.requestCount(), before);
+}
+
+void TestNativeProvidersGateway::azureConfigTarget()
+{
+    const json config = {{"provider", "azure-openai"}, {"api_key", "cfg-secret"}, {"custom_host", azureHost().toStdString()},
+                         {"deployment_id", "cfg-dep"}, {"api_version", "2025-01-01-preview"}};
+    const auto r = post("/v1/chat/completions", {{"x-portkey-config", QByteArray::fromStdString(config.dump())}, {"Content-Type", "application/json"}},
+                        chat("gpt-4o", "via config"));
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    const auto up = openai_.received().last();
+    QCOMPARE(up.path, QByteArray("/openai/deployments/cfg-dep/chat/completions?api-version=2025-01-01-preview"));
+    QCOMPARE(up.header("api-key"), QByteArray("cfg-secret"));
+}
+
+void TestNativeProvidersGateway::cohereChatPlainAndStream()
+{
+    auto r = cohere(chat("command-r", "hello cohere"), "/v1/chat/completions", {{"x-portkey-trace-id", "t-cohere"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    json j = r->json();
+    JSON_COMPARE(j["object"], json("chat.completion"));
+    JSON_COMPARE(j["model"], json("command-r"));
+    JSON_COMPARE(j["choices"][0]["message"]["content"], json("Hello from Cohere mock: hello cohere"));
+    JSON_COMPARE(j["choices"][0]["finish_reason"], json("stop"));
+    JSON_COMPARE(j["usage"]["total_tokens"], json(16));   // billed units
+    const auto up = cohere_.lastRequest();
+    QCOMPARE(up.path, QByteArray("/v2/chat"));
+    QCOMPARE(up.header("authorization"), QByteArray("Bearer co-test"));
+    const json sent = json::parse(up.body.toStdString());
+    JSON_COMPARE(sent["messages"][0], json::parse(R"({"role":"system","content":"Be brief."})"));
+
+    const RequestRecord* rec = nullptr;   // command-r: $0.15 in, $0.60 out per 1M
+    QVERIFY(QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QStringLiteral("t-cohere"))) != nullptr; }, 5000));
+    QVERIFY(rec->priceKnown);
+    QVERIFY(qAbs(rec->costUsd - (10 * 0.15 + 6 * 0.6) / 1e6) < 1e-12);
+
+    r = cohere(chat("command-r", "stream please", true));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->header("content-type").startsWith("text/event-stream"));
+    const Stream s = parseStream(*r);
+    QVERIFY(s.done);
+    QCOMPARE(s.text, QStringLiteral("Hello from Cohere mock: stream please"));
+    JSON_COMPARE(s.finishChunk["choices"][0]["finish_reason"], json("stop"));
+    JSON_COMPARE(s.usage["total_tokens"], json(16));
+}
+
+void TestNativeProvidersGateway::cohereToolCallRoundTrip()
+{
+    auto r = cohere(chat("command-r-tool", "Weather in Paris?", false, kWeatherTool));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const json call = r->json()["choices"][0]["message"]["tool_calls"][0];
+    JSON_COMPARE(r->json()["choices"][0]["finish_reason"], json("tool_calls"));
+    JSON_COMPARE(call["function"]["name"], json("get_weather"));
+    JSON_COMPARE(json::parse(call["function"]["arguments"].get<std::string>()), json::parse(R"({"city":"Paris"})"));
+    JSON_COMPARE(json::parse(cohere_.lastRequest().body.toStdString())["tools"][0]["function"]["name"], json("get_weather"));
+
+    r = cohere(toolFollowUp("command-r-tool", call));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    JSON_COMPARE(r->json()["choices"][0]["message"]["content"], json("Tool said: 18C"));
+    const json sent = json::parse(cohere_.lastRequest().body.toStdString());
+    JSON_COMPARE(sent["messages"][2], json({{"role", "tool"}, {"tool_call_id", call["id"]}, {"content", "18C"}}));
+
+    // Streamed: fragments under one index, folded back into the whole call.
+    r = cohere(chat("command-r-tool", "Weather in Paris?", true, kWeatherTool));
+    QVERIFY(r);
+    const Stream s = parseStream(*r);
+    QVERIFY(s.done);
+    const json calls = foldToolCalls(s);
+    QCOMPARE(calls.size(), std::size_t(1));
+    JSON_COMPARE(calls[0]["id"], json("get_weather_mock1"));
+    JSON_COMPARE(json::parse(calls[0]["function"]["arguments"].get<std::string>()), json::parse(R"({"city":"Paris"})"));
+    JSON_COMPARE(s.finishChunk["choices"][0]["finish_reason"], json("tool_calls"));
+}
+
+void TestNativeProvidersGateway::cohereEmbeddings()
+{
+    auto r = cohere(R"({"model":"embed-english-v3.0","input":["a","b"]})", "/v1/embeddings");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    json j = r->json();
+    JSON_COMPARE(j["object"], json("list"));
+    JSON_COMPARE(j["data"][1]["embedding"], json::parse("[0.5,-0.25,1.0]"));
+    JSON_COMPARE(j["usage"]["prompt_tokens"], json(6));
+    QCOMPARE(cohere_.lastRequest().path, QByteArray("/v2/embed"));
+
+    // The openai npm client asks for base64 by default.
+    r = cohere(R"({"model":"embed-english-v3.0","input":"a","encoding_format":"base64"})", "/v1/embeddings");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const QByteArray raw = QByteArray::fromBase64(QByteArray::fromStdString(r->json()["data"][0]["embedding"].get<std::string>()));
+    QCOMPARE(raw.size(), qsizetype(12));
+}
+
+void TestNativeProvidersGateway::cohereErrorsAndBadInput()
+{
+    for (int status : {401, 404, 429, 500}) {
+        const auto r = cohere(chat(qPrintable(QStringLiteral("command-error-%1").arg(status)), "x"));
+        QVERIFY(r);
+        QCOMPARE(r->status, status);
+        const json j = r->json();
+        QVERIFY2(j.is_object() && j.size() == 1, r->body.constData());
+        JSON_COMPARE(j["error"]["message"], json("mock cohere error"));
+        if (status == 429)
+            QCOMPARE(r->header("retry-after"), QByteArray("7"));
+    }
+    const int before = cohere_.requestCount();
+    const auto r = cohere(R"({"model":"command-r","n":3,"messages":[{"role":"user","content":"x"}]})");
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    JSON_COMPARE(r->json()["error"]["param"], json("n"));
+    QVERIFY(r->json()["error"]["message"].get<std::string>().find("cohere") != std::string::npos);
+    QCOMPARE(cohere_.requestCount(), before);
+}
+
+void TestNativeProvidersGateway::bedrockPlainAndSigned()
+{
+    const auto r = bedrock(chat("anthropic.claude-3-haiku-20240307-v1:0", "hello bedrock"),
+                           {{"x-portkey-aws-session-token", "FQoGZXIvYXdzEXAMPLE"}, {"x-portkey-trace-id", "t-bedrock"}});
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    const json j = r->json();
+    JSON_COMPARE(j["object"], json("chat.completion"));
+    JSON_COMPARE(j["model"], json("anthropic.claude-3-haiku-20240307-v1:0"));
+    JSON_COMPARE(j["choices"][0]["message"]["content"], json("Hello from Bedrock mock: hello bedrock"));
+    JSON_COMPARE(j["choices"][0]["finish_reason"], json("stop"));
+    JSON_COMPARE(j["usage"]["prompt_tokens"], json(24));   // 20 + 4 read from the cache
+    JSON_COMPARE(j["usage"]["prompt_tokens_details"]["cached_tokens"], json(4));
+
+    const auto up = bedrock_.lastRequest();
+    QCOMPARE(up.path, QByteArray("/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse"));
+    // Signed by libcurl's SigV4 with the request's key id, region and service.
+    QVERIFY2(up.header("authorization").startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), up.header("authorization").constData());
+    QVERIFY(up.header("authorization").contains("/eu-west-3/bedrock/aws4_request"));
+    QVERIFY(!up.header("x-amz-date").isEmpty());
+    QCOMPARE(up.header("x-amz-security-token"), QByteArray("FQoGZXIvYXdzEXAMPLE"));
+    QVERIFY(!up.header("authorization").contains("wJalrXUtnFEMI"));   // the secret signs, it is never sent
+    const json sent = json::parse(up.body.toStdString());
+    JSON_COMPARE(sent["system"], json::parse(R"([{"text":"Be brief."}])"));
+    JSON_COMPARE(sent["messages"][0], json::parse(R"({"role":"user","content":[{"text":"hello bedrock"}]})"));
+
+    const RequestRecord* rec = nullptr;
+    QVERIFY(QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QStringLiteral("t-bedrock"))) != nullptr; }, 5000));
+    QVERIFY(!recordJson(*rec).contains(QStringLiteral("wJalrXUtnFEMI")));
+    QVERIFY(!recordJson(*rec).contains(QStringLiteral("FQoGZXIvYXdzEXAMPLE")));
+}
+
+void TestNativeProvidersGateway::bedrockStreamFromEventFrames()
+{
+    auto r = bedrock(chat("amazon.nova-lite-v1:0", "stream please", true));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->header("content-type").startsWith("text/event-stream"));
+    Stream s = parseStream(*r);
+    QVERIFY2(s.done, r->body.constData());
+    QCOMPARE(s.text, QStringLiteral("Hello from Bedrock mock: stream please"));
+    JSON_COMPARE(s.finishChunk["choices"][0]["finish_reason"], json("stop"));
+    JSON_COMPARE(s.usage["total_tokens"], json(33));
+    QVERIFY(bedrock_.lastRequest().path.endsWith("/converse-stream"));
+
+    r = bedrock(chat("amazon.nova-stream-exception", "x", true));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    s = parseStream(*r);
+    QVERIFY(!s.done);
+    JSON_COMPARE(s.chunks.last()["error"]["message"], json("Too many requests, please wait before trying again."));
+    JSON_COMPARE(s.chunks.last()["error"]["code"], json("throttlingException"));
+}
+
+void TestNativeProvidersGateway::bedrockToolCalls()
+{
+    auto r = bedrock(chat("anthropic.claude-tool", "Weather in Paris?", false, kWeatherTool));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    const json call = r->json()["choices"][0]["message"]["tool_calls"][0];
+    JSON_COMPARE(r->json()["choices"][0]["finish_reason"], json("tool_calls"));
+    JSON_COMPARE(call["id"], json("tooluse_mock1"));
+    JSON_COMPARE(json::parse(call["function"]["arguments"].get<std::string>()), json::parse(R"({"city":"Paris"})"));
+    const json sentTools = json::parse(bedrock_.lastRequest().body.toStdString())["toolConfig"]["tools"];
+    JSON_COMPARE(sentTools[0]["toolSpec"]["name"], json("get_weather"));
+    QVERIFY(sentTools[0]["toolSpec"]["inputSchema"].contains("json"));
+
+    r = bedrock(toolFollowUp("anthropic.claude-tool", call));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    JSON_COMPARE(r->json()["choices"][0]["message"]["content"], json("Tool said: 18C"));
+    const json sent = json::parse(bedrock_.lastRequest().body.toStdString());
+    JSON_COMPARE(sent["messages"][1]["content"][0]["toolUse"]["toolUseId"], json("tooluse_mock1"));
+    JSON_COMPARE(sent["messages"][2]["content"][0]["toolResult"],
+                 json::parse(R"({"toolUseId":"tooluse_mock1","content":[{"text":"18C"}]})"));
+
+    r = bedrock(chat("anthropic.claude-tool", "Weather in Paris?", true, kWeatherTool));
+    QVERIFY(r);
+    const Stream s = parseStream(*r);
+    QVERIFY(s.done);
+    const json calls = foldToolCalls(s);
+    QCOMPARE(calls.size(), std::size_t(1));
+    JSON_COMPARE(json::parse(calls[0]["function"]["arguments"].get<std::string>()), json::parse(R"({"city":"Paris"})"));
+    JSON_COMPARE(s.finishChunk["choices"][0]["finish_reason"], json("tool_calls"));
+}
+
+void TestNativeProvidersGateway::bedrockErrorsAndCredentials()
+{
+    for (int status : {400, 404, 429, 500}) {
+        const auto r = bedrock(chat(qPrintable(QStringLiteral("model-error-%1").arg(status)), "x"));
+        QVERIFY(r);
+        QCOMPARE(r->status, status);
+        JSON_COMPARE(r->json()["error"]["message"], json("mock bedrock error"));
+    }
+    const int before = bedrock_.requestCount();
+    auto r = post("/v1/chat/completions", {{"x-portkey-provider", "bedrock"}, {"x-portkey-custom-host", bedrock_.baseUrl().toUtf8()},
+                                           {"Content-Type", "application/json"}}, chat("m", "x"));
+    QVERIFY(r);
+    QCOMPARE(r->status, 401);
+    QVERIFY(r->json()["error"]["message"].get<std::string>().find("x-portkey-aws-access-key-id") != std::string::npos);
+    r = post("/v1/chat/completions", {{"x-portkey-provider", "bedrock"}, {"x-portkey-custom-host", bedrock_.baseUrl().toUtf8()},
+                                      {"x-portkey-aws-access-key-id", "AKID"}, {"x-portkey-aws-secret-access-key", "s"},
+                                      {"x-portkey-aws-region", "../x"}, {"Content-Type", "application/json"}}, chat("m", "x"));
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    JSON_COMPARE(r->json()["error"]["param"], json("x-portkey-aws-region"));
+    r = bedrock(R"({"model":"m","n":2,"messages":[{"role":"user","content":"x"}]})");
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    JSON_COMPARE(r->json()["error"]["param"], json("n"));
+    QCOMPARE(bedrock_.requestCount(), before);
 }
 
 QTEST_GUILESS_MAIN(TestNativeProvidersGateway)

@@ -177,7 +177,7 @@ void TestProviderRegistry::fromJsonRejects_data()
         << table(R"({"id":"a","aliases":["b"],"base_url":"http://a","endpoints":["chat"]},)"
                  R"({"id":"b","base_url":"http://b","endpoints":["chat"]})");
     QTest::newRow("unknown auth style") << table(R"({"id":"a","base_url":"http://a","auth":"basic","endpoints":["chat"]})");
-    QTest::newRow("unknown kind") << table(R"({"id":"a","kind":"cohere","base_url":"http://a","endpoints":["chat"]})");
+    QTest::newRow("unknown kind") << table(R"({"id":"a","kind":"carrier-pigeon","base_url":"http://a","endpoints":["chat"]})");
     QTest::newRow("unknown endpoint") << table(R"({"id":"a","base_url":"http://a","endpoints":["chat","images"]})");
     QTest::newRow("missing id") << table(R"({"base_url":"http://a","endpoints":["chat"]})");
     QTest::newRow("missing base_url") << table(R"({"id":"a","endpoints":["chat"]})");
