@@ -18,6 +18,8 @@ struct AppOptions {
     QString dataDir;             // request log (and other state) here instead of the user's data folder
     bool noRequestLog = false;   // serve without storing records
     bool noLogBodies = false;    // store records without request/response bodies
+    QString gatewayKeyFile;      // local gateway API keys (x-portkey-api-key), one per line
+    QString secretsFile;         // virtual keys' secrets in a 0600 JSON file instead of the OS keychain
     GatewaySettings gateway;
 };
 

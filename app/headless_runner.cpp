@@ -5,6 +5,9 @@
 #include "request_log_setup.h"
 #include "routing/config_watcher.h"
 #include "signal_watcher.h"
+#include "vault_setup.h"
+
+#include "keys/key_vault.h"
 
 #include <QCoreApplication>
 #include <QSaveFile>
@@ -89,7 +92,14 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
     RequestLog requestLog(options, logSettings, gateway, [](const QString& m) { logLine(QStringLiteral("gatehouse: ") + m); });
     if (requestLog.store())
         logLine(QStringLiteral("gatehouse: request log: %1").arg(requestLog.store()->path()));
-    gateway.start(options.gateway);
+    QString vaultError;
+    const auto vault = setupVault(options, gateway, [](const QString& line) { logLine(QStringLiteral("gatehouse: ") + line); }, &vaultError);
+    if (!vault) {
+        logLine(QStringLiteral("gatehouse: ") + vaultError);
+        return 2;
+    }
+    QObject::connect(vault.get(), &KeyVault::loaded, &app, [&] { gateway.start(options.gateway); }, Qt::SingleShotConnection);
+    vault->load();
     const int rc = app.exec();
     gateway.stopAndWait();   // the last records reach the log before it closes
     return exitCode != 0 ? exitCode : rc;

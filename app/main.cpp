@@ -5,10 +5,13 @@
 #include "command_line.h"
 #include "config_loading.h"
 #include "headless_runner.h"
+#include "keys_command.h"
 #include "request_log_setup.h"
 #include "signal_watcher.h"
+#include "vault_setup.h"
 
 #include "gateway_service.h"
+#include "keys/key_vault.h"
 #include "log_query_worker.h"
 #include "main_window.h"
 #include "pages/logs_page.h"
@@ -37,6 +40,13 @@ int runGui(QApplication& app, const AppOptions& options)
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(configError));
         return 2;
     }
+    QString vaultError;
+    const auto vault = setupVault(options, gateway, [](const QString& line) { std::fprintf(stderr, "gatehouse: %s\n", qPrintable(line)); },
+                                  &vaultError);
+    if (!vault) {
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(vaultError));
+        return 2;
+    }
     MainWindow window(&gateway);
     QStringList logWarnings;
     const LogSettings logSettings = loadLogSettings(&logWarnings);
@@ -62,7 +72,8 @@ int runGui(QApplication& app, const AppOptions& options)
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &gateway, [&gateway] { gateway.stopAndWait(); });
-    gateway.start(options.gateway);
+    QObject::connect(vault.get(), &KeyVault::loaded, &app, [&] { gateway.start(options.gateway); }, Qt::SingleShotConnection);
+    vault->load();
     return app.exec();
 }
 
@@ -76,6 +87,12 @@ bool hasDisplay()
 
 int main(int argc, char** argv)
 {
+    if (argc > 1 && std::strcmp(argv[1], "keys") == 0) {   // the vault's CLI: never a window
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setOrganizationName(QStringLiteral("Gatehouse"));
+        QCoreApplication::setApplicationName(QStringLiteral("gatehouse"));
+        return runKeysCommand(QCoreApplication::arguments().mid(2));
+    }
     const bool headless = wantsHeadless(argc, argv);
     if (!headless && !hasDisplay()) {
         bool helpOnly = false;

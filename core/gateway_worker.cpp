@@ -3,6 +3,7 @@
 #include "http/http_listener.h"
 #include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
+#include "pipeline/gateway_access.h"
 #include "pipeline/gateway_handler.h"
 #include "pipeline/id_generator.h"
 #include "pipeline/pipeline_context.h"
@@ -49,6 +50,7 @@ void GatewayWorker::start(quint16 port)
     metrics_ = std::make_unique<GatewayMetrics>();
     ctx_->metrics = metrics_.get();
     ctx_->configs = configs_;
+    ctx_->keys = keys_;
     ctx_->random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
     ctx_->providers = providers_;
     ctx_->http = curl_;
@@ -72,6 +74,10 @@ void GatewayWorker::start(quint16 port)
         Q_EMIT failed(QStringLiteral("'%1' is not an IP address to bind to.").arg(settings_.bindAddress));
         return;
     }
+    if (const QString why = exposureProblem(settings_); !why.isEmpty()) {
+        Q_EMIT failed(why);
+        return;
+    }
     QString error;
     if (!listener_->listenOn(address, port, &error)) {
         Q_EMIT failed(error);
@@ -85,6 +91,14 @@ void GatewayWorker::setConfigs(std::shared_ptr<const ConfigSet> configs)
     configs_ = std::move(configs);
     if (ctx_)
         ctx_->configs = configs_;
+    ctx_->keys = keys_;
+}
+
+void GatewayWorker::setKeys(KeySnapshotPtr keys)
+{
+    keys_ = std::move(keys);
+    if (ctx_)
+        ctx_->keys = keys_;
 }
 
 void GatewayWorker::shutdown()

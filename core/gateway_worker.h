@@ -4,6 +4,7 @@
 // touched only from there.
 
 #include "gateway_settings.h"
+#include "keys/key_snapshot.h"
 #include "observability/request_record.h"
 
 #include <QElapsedTimer>
@@ -36,6 +37,7 @@ public Q_SLOTS:
     void start(quint16 port);   // port 0: let the kernel choose (first worker only)
     void shutdown();            // stop accepting, finish in-flight requests, then emit drained()
     void setConfigs(std::shared_ptr<const gatehouse::ConfigSet> configs);   // new requests use these
+    void setKeys(gatehouse::KeySnapshotPtr keys);                            // likewise
 
 Q_SIGNALS:
     void started(quint16 port);
@@ -49,6 +51,7 @@ private:
     GatewaySettings settings_;
     std::shared_ptr<const ProviderRegistry> providers_;
     std::shared_ptr<const ConfigSet> configs_;
+    KeySnapshotPtr keys_;
     std::unique_ptr<PipelineContext> ctx_;
     std::unique_ptr<IdGenerator> ids_;
     std::unique_ptr<GatewayHandler> handler_;

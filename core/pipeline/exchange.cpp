@@ -1,10 +1,12 @@
 #include "pipeline/exchange.h"
 
+#include "keys/key_resolution.h"
 #include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
 #include "observability/redaction.h"
 #include "observability/request_params.h"
 #include "observability/usage.h"
+#include "pipeline/gateway_access.h"
 #include "pipeline/id_generator.h"
 #include "providers/provider_registry.h"
 #include "routing/config_set.h"
@@ -151,6 +153,9 @@ void Exchange::run()
     }
     record_.traceId = options_.traceId.isEmpty() ? QString::fromLatin1(ctx_.ids->traceId()) : options_.traceId;
 
+    if (auto err = checkGatewayApiKey(ctx_.settings, request_))
+        return fail(*err);
+    keys_ = ctx_.keys;   // rotations after this point apply to the next request, not this one
     if (auto* err = std::get_if<ApiError>(&route_))
         return fail(*err);
     endpoint_ = std::get<Endpoint>(route_);
@@ -272,9 +277,10 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     const TargetNode& node = *plan.node;
     // Only a config that names no provider falls back on the request's own provider and key.
     const bool fromHeaders = !node.provider && !node.virtualKey && &node == &config_->root;
-    const QString providerId = fromHeaders ? options_.provider : QString::fromStdString(node.provider.value_or(""));
-    const QString apiKey = fromHeaders ? options_.apiKey : QString::fromStdString(node.apiKey.value_or(""));
+    QString providerId = fromHeaders ? options_.provider : QString::fromStdString(node.provider.value_or(""));
+    QString apiKey = fromHeaders ? options_.apiKey : QString::fromStdString(node.apiKey.value_or(""));
     const QString virtualKey = node.virtualKey ? QString::fromStdString(*node.virtualKey) : options_.virtualKey;
+    QByteArray keyHost;
 
     attemptStartMs_ = elapsedMs();
     upstreamStatus_ = 0;
@@ -284,9 +290,22 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     streaming_ = false;
     provider_ = nullptr;
 
-    if (!virtualKey.isEmpty()) {   // the key vault is not part of this version: never route around a named key
-        return ApiError::unauthorized(QStringLiteral("Virtual key '%1' is not defined in this gateway.").arg(virtualKey.left(64)),
-                                      QStringLiteral("virtual_key_not_found"));
+    if (!virtualKey.isEmpty()) {
+        auto resolved = resolveVirtualKey(keys_.get(), virtualKey);
+        if (auto* err = std::get_if<ApiError>(&resolved))
+            return *err;
+        const ResolvedKey& key = *std::get<const ResolvedKey*>(resolved);
+        // The key decides provider, secret and host: a client may not send its secret elsewhere.
+        if (!options_.customHost.isEmpty() || plan.settings.customHost) {
+            return ApiError::badRequest(QStringLiteral("A custom host cannot be combined with virtual key '%1': its secret only goes to the "
+                                                       "host stored with the key.").arg(key.key.slug),
+                                        QStringLiteral("custom_host_with_virtual_key"),
+                                        options_.customHost.isEmpty() ? QStringLiteral("custom_host") : QStringLiteral("x-portkey-custom-host"));
+        }
+        record_.virtualKey = key.key.slug;
+        providerId = key.key.provider;
+        apiKey = key.secret;
+        keyHost = key.key.customHost.toUtf8();
     }
     auto valid = [this] { return ctx_.providers->ids().join(QStringLiteral(", ")); };
     if (providerId.isEmpty()) {
@@ -322,8 +341,9 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     call.body = override ? &overridden : &request_.body;
     call.bodyJson = override ? &overriddenJson : (body_.is_object() ? &body_ : nullptr);
     call.apiKey = apiKey;
-    call.customHost = !options_.customHost.isEmpty() ? options_.customHost
-                                                     : QByteArray::fromStdString(plan.settings.customHost.value_or(""));
+    call.customHost = !keyHost.isEmpty()                ? keyHost
+                      : !options_.customHost.isEmpty() ? options_.customHost
+                                                       : QByteArray::fromStdString(plan.settings.customHost.value_or(""));
     call.query = request_.query;
     call.metadata = &options_.metadata;
     std::vector<QByteArray> forward = options_.forwardHeaders;
