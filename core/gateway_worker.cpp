@@ -91,7 +91,6 @@ void GatewayWorker::setConfigs(std::shared_ptr<const ConfigSet> configs)
     configs_ = std::move(configs);
     if (ctx_)
         ctx_->configs = configs_;
-    ctx_->keys = keys_;
 }
 
 void GatewayWorker::setKeys(KeySnapshotPtr keys)
