@@ -4,6 +4,7 @@
 #include "providers/provider_registry.h"
 
 #include <QDateTime>
+#include <algorithm>
 #include <QDir>
 #include <QFileInfo>
 
@@ -16,13 +17,14 @@ KeyVault::KeyVault(QString metadataPath, std::unique_ptr<SecretStore> secrets, s
     , secrets_(std::move(secrets))
     , providers_(std::move(providers))
     , snapshot_(std::make_shared<const KeySnapshot>())
+    , usageSavedMs_(QDateTime::currentMSecsSinceEpoch())
 {
     qRegisterMetaType<gatehouse::KeySnapshotPtr>("gatehouse::KeySnapshotPtr");
 }
 
 KeyVault::~KeyVault()
 {
-    if (usageDirty_)
+    if (usageDirty_ && !metadata_.changedOnDisk())
         saveMetadata(nullptr);
 }
 
@@ -39,6 +41,7 @@ void KeyVault::load()
     QString error;
     if (!metadata_.load(&error))
         problems->append(error);
+    applyUsage();   // uses seen by this process but not saved yet
     auto pending = std::make_shared<int>(1);   // one for this function, so an empty vault finishes too
     auto finishOne = [this, pending, problems] {
         if (--*pending > 0)
@@ -218,13 +221,26 @@ void KeyVault::removeKey(const QString& slug, Done done)
 
 void KeyVault::noteUsed(const QString& slug, qint64 atMs)
 {
+    qint64& last = lastUsed_[slug];
+    last = std::max(last, atMs);
     VirtualKey* k = metadata_.find(slug);
     if (!k || atMs <= k->lastUsedMs)
         return;
     k->lastUsedMs = atMs;
     usageDirty_ = true;
-    if (atMs - usageSavedMs_ >= 60'000)
+    // At most once a minute, and never over a change another process made (it is reloaded first).
+    if (atMs - usageSavedMs_ >= 60'000 && !metadata_.changedOnDisk())
         saveMetadata(nullptr);
+}
+
+void KeyVault::applyUsage()
+{
+    for (const auto& [slug, atMs] : lastUsed_) {
+        if (VirtualKey* k = metadata_.find(slug); k && k->lastUsedMs < atMs) {
+            k->lastUsedMs = atMs;
+            usageDirty_ = true;
+        }
+    }
 }
 
 bool KeyVault::saveMetadata(QString* error)

@@ -63,6 +63,7 @@ Q_SIGNALS:
 
 private:
     void publish();
+    void applyUsage();
     bool saveMetadata(QString* error);
 
     KeyMetadataStore metadata_;
@@ -71,6 +72,7 @@ private:
     std::shared_ptr<const ProviderRegistry> providers_;
     std::map<QString, QString> loadedSecrets_;     // slug -> secret, main thread only
     std::map<QString, QString> unavailable_;       // slug -> why its secret could not be read
+    std::map<QString, qint64> lastUsed_;           // slug -> last use seen by this process
     KeySnapshotPtr snapshot_;
     QFileSystemWatcher* watcher_ = nullptr;
     QTimer* reloadDebounce_ = nullptr;
