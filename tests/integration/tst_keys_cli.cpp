@@ -250,6 +250,33 @@ private Q_SLOTS:
         QVERIFY(!runGatehouse({QStringLiteral("keys"), QStringLiteral("list")}).out.contains("nobus"));
     }
 
+    void lockedKeyringGivesTheDocumentedMessage()
+    {
+        // A session whose keyring was never unlocked (no login collection): the daemon is started
+        // by D-Bus activation, exactly as on a desktop where the user has not unlocked it.
+        QTemporaryDir home;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home.filePath(QStringLiteral("run")));   // not the outer daemon's
+        QVERIFY(QDir().mkpath(home.filePath(QStringLiteral("run"))));
+        QFile::setPermissions(home.filePath(QStringLiteral("run")), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+        env.remove(QStringLiteral("GNOME_KEYRING_CONTROL"));
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral("dbus-run-session"),
+                {QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+                 QStringLiteral("printf sk-locked-zz | \"$0\" keys add --slug locked --provider openai"), binary()});
+        QVERIFY(p.waitForFinished(30000));
+        const QByteArray err = p.readAllStandardError();
+        g_allOutput += p.readAllStandardOutput() + err;
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("The OS keyring is locked") && err.contains("gnome-keyring-daemon --unlock"), err.constData());
+        QVERIFY(!err.contains("sk-locked-zz"));
+    }
+
     void publicBindWithoutGatewayKeyRefusesToStart()
     {
         const Run r = runGatehouse({QStringLiteral("--headless"), QStringLiteral("--bind"), QStringLiteral("0.0.0.0"), QStringLiteral("--port"), QStringLiteral("0")});
