@@ -29,8 +29,9 @@ const char* const kUsage =
     "  add --slug S --provider P     a new key; the secret is read from standard input\n"
     "      [--name N] [--custom-host URL] [--azure-resource R] [--azure-deployment D]\n"
     "      [--azure-api-version V] [--aws-region R] [--vertex-project P] [--vertex-region R]\n"
-    "      [--notes T] [--secret-from-env]   (secret only from GATEHOUSE_VK_<SLUG> at run time)\n"
+    "      [--notes T] [--rpm N] [--tpm N] [--secret-from-env]   (secret only from GATEHOUSE_VK_<SLUG> at run time)\n"
     "  rotate --slug S               replace the secret (read from standard input)\n"
+    "  limits --slug S [--rpm N] [--tpm N]   requests / tokens per minute (0: no limit)\n"
     "  disable --slug S | enable --slug S\n"
     "  delete --slug S               the key and its secret\n"
     "\n"
@@ -112,6 +113,8 @@ int runKeysCommand(const QStringList& arguments)
     for (const Field& f : fields)
         p.addOption({QString::fromLatin1(f.option), QString(), QStringLiteral("value")});
     p.addOption({QStringLiteral("secret-from-env"), QString()});
+    p.addOption({QStringLiteral("rpm"), QString(), QStringLiteral("n")});
+    p.addOption({QStringLiteral("tpm"), QString(), QStringLiteral("n")});
     p.addOption({QStringLiteral("secrets-file"), QString(), QStringLiteral("path")});
     p.addOption({QStringLiteral("secret"), QString(), QStringLiteral("value")});   // only to refuse it clearly
     if (!p.parse(QStringList{QStringLiteral("gatehouse")} + arguments.mid(1))) {
@@ -126,6 +129,26 @@ int runKeysCommand(const QStringList& arguments)
         err(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
         return 2;
     }
+
+    // --rpm / --tpm: whole numbers >= 0; *ok false (with a message printed) when one is bad.
+    auto readLimits = [&](KeyLimits& limits, bool* ok) {
+        *ok = true;
+        for (const char* name : {"rpm", "tpm"}) {
+            if (!p.isSet(QString::fromLatin1(name)))
+                continue;
+            bool valid = false;
+            const qlonglong v = p.value(QString::fromLatin1(name)).toLongLong(&valid);
+            if (!valid || v < 0 || v > 1'000'000'000) {
+                err(QStringLiteral("--%1 must be a whole number from 0 (no limit) to 1000000000").arg(QString::fromLatin1(name)));
+                *ok = false;
+                return;
+            }
+            if (name[0] == 'r')
+                limits.requestsPerMinute = int(v);
+            else
+                limits.tokensPerMinute = v;
+        }
+    };
 
     QString error;
     auto store = makeSecretStore(p.value(QStringLiteral("secrets-file")), &error);
@@ -174,6 +197,10 @@ int runKeysCommand(const QStringList& arguments)
         for (const Field& f : fields)
             k.*(f.member) = p.value(QString::fromLatin1(f.option));
         k.secretFromEnvironment = p.isSet(QStringLiteral("secret-from-env"));
+        bool limitsOk = false;
+        readLimits(k.limits, &limitsOk);
+        if (!limitsOk)
+            return 2;
         if (const QString problem = vault.validate(k); !problem.isEmpty()) {   // before asking for a secret
             err(problem);
             return 2;
@@ -199,6 +226,21 @@ int runKeysCommand(const QStringList& arguments)
         }
         return report(wait([&](KeyVault::Done d) { vault.rotate(slug, secret, d); }),
                       QStringLiteral("Rotated the secret of '%1'; running gateways use it for new requests.").arg(slug));
+    }
+    if (command == QLatin1String("limits")) {
+        if (!needSlug())
+            return 2;
+        const VirtualKey* existing = vault.metadata().find(slug);
+        if (!existing)
+            return report(QStringLiteral("There is no virtual key '%1'.").arg(slug), {});
+        VirtualKey k = *existing;
+        bool limitsOk = false;
+        readLimits(k.limits, &limitsOk);
+        if (!limitsOk)
+            return 2;
+        return report(wait([&](KeyVault::Done d) { vault.updateKey(k, d); }),
+                      QStringLiteral("Limits of '%1': %2 requests/min, %3 tokens/min (0: none).")
+                          .arg(slug).arg(k.limits.requestsPerMinute).arg(k.limits.tokensPerMinute));
     }
     if (command == QLatin1String("disable") || command == QLatin1String("enable")) {
         if (!needSlug())

@@ -1,6 +1,7 @@
 #include "gateway_worker.h"
 
 #include "http/http_listener.h"
+#include "keys/key_rate_limiter.h"
 #include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
 #include "pipeline/gateway_access.h"
@@ -44,6 +45,7 @@ void GatewayWorker::start(quint16 port)
     monotonic_.start();
     breakers_ = std::make_unique<CircuitBreakerRegistry>([this] { return monotonic_.elapsed(); });
     random_ = std::mt19937_64(std::random_device{}());
+    keyLimiter_ = std::make_unique<KeyRateLimiter>([this] { return monotonic_.elapsed(); });
 
     ctx_ = std::make_unique<PipelineContext>();
     ctx_->breakers = breakers_.get();
@@ -51,6 +53,7 @@ void GatewayWorker::start(quint16 port)
     ctx_->metrics = metrics_.get();
     ctx_->configs = configs_;
     ctx_->keys = keys_;
+    ctx_->keyLimiter = keyLimiter_.get();
     ctx_->random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
     ctx_->providers = providers_;
     ctx_->http = curl_;

@@ -21,6 +21,7 @@ class CurlMultiClient;
 class GatewayHandler;
 class HttpListener;
 class IdGenerator;
+class KeyRateLimiter;
 class MockTransport;
 class ProviderRegistry;
 class GatewayMetrics;
@@ -57,6 +58,7 @@ private:
     std::unique_ptr<GatewayHandler> handler_;
     std::unique_ptr<CircuitBreakerRegistry> breakers_;
     std::unique_ptr<GatewayMetrics> metrics_;
+    std::unique_ptr<KeyRateLimiter> keyLimiter_;
     QElapsedTimer monotonic_;
     std::mt19937_64 random_;
     CurlMultiClient* curl_ = nullptr;

@@ -65,6 +65,8 @@ void to_json(nlohmann::json& j, const VirtualKey& k)
     if (k.secretUpdatedMs)
         j["secret_updated_ms"] = k.secretUpdatedMs;
     j["disabled"] = k.disabled;
+    if (k.limits.any())
+        j["limits"] = k.limits;
     if (k.secretFromEnvironment)
         j["secret_from_environment"] = true;
 }
@@ -87,6 +89,8 @@ void from_json(const nlohmann::json& j, VirtualKey& k)
     k.lastUsedMs = j.value("last_used_ms", qint64(0));
     k.secretUpdatedMs = j.value("secret_updated_ms", qint64(0));
     k.disabled = j.value("disabled", false);
+    if (const auto l = j.find("limits"); l != j.end() && !l->is_null())
+        k.limits = l->get<KeyLimits>();
     k.secretFromEnvironment = j.value("secret_from_environment", false);
 }
 

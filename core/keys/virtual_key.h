@@ -3,6 +3,8 @@
 // (x-portkey-virtual-key, or a config target's virtual_key); the secret itself lives in a
 // SecretStore and never in this struct, so a VirtualKey can be saved, shown and logged freely.
 
+#include "keys/key_limits.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <QString>
@@ -24,6 +26,7 @@ struct VirtualKey {
     qint64 lastUsedMs = 0;      // 0: never used
     qint64 secretUpdatedMs = 0; // last rotation; a change of the file tells running gateways to reload
     bool disabled = false;
+    KeyLimits limits;
     // Where the secret comes from: the configured store, or only the GATEHOUSE_VK_<SLUG> variable.
     bool secretFromEnvironment = false;
 };

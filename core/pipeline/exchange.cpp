@@ -1,5 +1,6 @@
 #include "pipeline/exchange.h"
 
+#include "keys/key_rate_limiter.h"
 #include "keys/key_resolution.h"
 #include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
@@ -267,6 +268,8 @@ void Exchange::runAttempt(const LeafPlan& plan, std::function<void(AttemptResult
         AttemptResult r;
         r.status = err->status;
         r.body = err->toJson();
+        if (err->retryAfterSeconds > 0)
+            r.headers.emplace_back(QByteArrayLiteral("retry-after"), QByteArray::number(err->retryAfterSeconds));
         r.error = std::move(*err);
         finishAttempt(std::move(r));
     }
@@ -303,6 +306,10 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
                                         options_.customHost.isEmpty() ? QStringLiteral("custom_host") : QStringLiteral("x-portkey-custom-host"));
         }
         record_.virtualKey = key.key.slug;
+        if (ctx_.keyLimiter) {
+            if (auto limited = ctx_.keyLimiter->admit(key.key.slug, key.key.limits))
+                return *limited;
+        }
         providerId = key.key.provider;
         apiKey = key.secret;
         keyHost = key.key.customHost.toUtf8();
@@ -658,8 +665,8 @@ void Exchange::onRouteDone(RouteOutcome o)
     }
     record_.status = r.status;
     record_.responseBody = redactBody(r.body, ctx_.settings.recordBodyCapBytes, &record_.responseBodyTruncated);
-    const bool fromProvider = !r.error && !r.headers.empty();
-    writer_->sendFull(r.status, responseHeaders(fromProvider ? &r.headers : nullptr, record_.targetPath, o.retryCount), r.body);
+    // provider headers, or the gateway's own Retry-After for a local rate limit
+    writer_->sendFull(r.status, responseHeaders(r.headers.empty() ? nullptr : &r.headers, record_.targetPath, o.retryCount), r.body);
     complete();
 }
 
@@ -723,6 +730,8 @@ void Exchange::complete()
     if (record_.attempts == 0)
         record_.attempts = int(record_.attemptLog.size());
     record_.totalMs = elapsedMs();
+    if (ctx_.keyLimiter && !record_.virtualKey.isEmpty() && record_.totalTokens > 0)
+        ctx_.keyLimiter->addTokens(record_.virtualKey, record_.totalTokens);
     record_.responseBytes = writer_->bodyBytesSent();
     record_.requestBody = redactBody(request_.body, ctx_.settings.recordBodyCapBytes, &record_.requestBodyTruncated,
                                      bodyParsed_ || request_.body.isEmpty() ? BodyKind::Unknown : BodyKind::NotJson);

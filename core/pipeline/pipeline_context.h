@@ -16,6 +16,7 @@ class CircuitBreakerRegistry;
 class GatewayMetrics;
 struct ConfigSet;
 class IdGenerator;
+class KeyRateLimiter;
 class ProviderRegistry;
 class RecordBatcher;
 class Transport;
@@ -30,6 +31,7 @@ struct PipelineContext {
     GatewayMetrics* metrics = nullptr;         // null in tests that need none
     std::shared_ptr<const ConfigSet> configs;  // saved configs; swapped whole, never edited
     KeySnapshotPtr keys;                       // virtual keys; swapped whole, never edited
+    KeyRateLimiter* keyLimiter = nullptr;      // per-key request/token rates of this thread
     std::function<double()> random01;          // uniform [0, 1): loadbalance draws and retry jitter
     GatewaySettings settings;
     QElapsedTimer uptime;

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void secretLivesInTheKeychain();
     void disabledKeyIsRefused();
     void customHostCannotRedirectAKey();
+    void requestLimitAnswers429WithRetryAfter();
     void deletedKeyIsUnknownAndLeavesTheKeychain();
     void noSecretAnywhere();   // keep last: searches what the tests above produced
 
@@ -201,6 +202,30 @@ void TestKeyVaultGateway::customHostCannotRedirectAKey()
     const QString problem = openAiErrorProblem(*r, 400, QStringLiteral("custom_host_with_virtual_key"));
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QCOMPARE(up_->requestCount(), 0);
+}
+
+void TestKeyVaultGateway::requestLimitAnswers429WithRetryAfter()
+{
+    VirtualKey limited = *vault_->metadata().find(kSlug);
+    limited.slug = QStringLiteral("it-limited");
+    limited.limits.requestsPerMinute = 1;
+    QString e = await([&](KeyVault::Done d) { vault_->addKey(limited, kSecret1, d); });
+    QVERIFY2(e.isEmpty(), qPrintable(e));
+    up_->clear();
+    auto r = chat({{"x-portkey-virtual-key", "it-limited"}});
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    r = chat({{"x-portkey-virtual-key", "it-limited"}});   // the second within the same minute
+    QVERIFY(r);
+    const QString problem = openAiErrorProblem(*r, 429, QStringLiteral("virtual_key_rate_limited"));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const int retryAfter = r->header("retry-after").toInt();
+    QVERIFY2(retryAfter >= 1 && retryAfter <= 60, r->header("retry-after").constData());
+    QCOMPARE(up_->requestCount(), 1);
+    // other keys are not affected
+    QCOMPARE(chat({{"x-portkey-virtual-key", kSlug.toUtf8()}})->status, 200);
+    e = await([&](KeyVault::Done d) { vault_->removeKey(QStringLiteral("it-limited"), d); });
+    QVERIFY2(e.isEmpty(), qPrintable(e));
 }
 
 void TestKeyVaultGateway::deletedKeyIsUnknownAndLeavesTheKeychain()

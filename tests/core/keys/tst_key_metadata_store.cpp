@@ -11,6 +11,18 @@
 
 using namespace gatehouse;
 
+namespace {
+
+VirtualKey named(const QString& slug)
+{
+    VirtualKey k;
+    k.slug = slug;
+    k.provider = QStringLiteral("openai");
+    return k;
+}
+
+} // namespace
+
 class TestKeyMetadataStore : public QObject {
     Q_OBJECT
 
@@ -35,6 +47,8 @@ private Q_SLOTS:
         k.lastUsedMs = 1700000001000;
         k.secretUpdatedMs = 1700000002000;
         k.disabled = true;
+        k.limits.requestsPerMinute = 60;
+        k.limits.tokensPerMinute = 100000;
         {
             KeyMetadataStore s(path);
             QVERIFY(s.load(nullptr));
@@ -63,7 +77,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         KeyMetadataStore s(dir.filePath(QStringLiteral("k.json")));
-        VirtualKey a{QStringLiteral("a"), {}, QStringLiteral("openai")};
+        VirtualKey a = named(QStringLiteral("a"));
         s.upsert(a);
         a.provider = QStringLiteral("groq");
         s.upsert(a);
@@ -101,7 +115,7 @@ private Q_SLOTS:
         QVERIFY(!s.load(&error));
         QVERIFY2(error.contains(expected), qPrintable(error));
         QVERIFY(s.keys().empty());
-        s.upsert(VirtualKey{QStringLiteral("b"), {}, QStringLiteral("openai")});
+        s.upsert(named(QStringLiteral("b")));
         QVERIFY(!s.save(&error));
         QVERIFY2(error.contains(QStringLiteral("fix or move it")), qPrintable(error));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -113,11 +127,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("k.json"));
         KeyMetadataStore a(path), b(path);
-        a.upsert(VirtualKey{QStringLiteral("a"), {}, QStringLiteral("openai")});
+        a.upsert(named(QStringLiteral("a")));
         QVERIFY(a.save(nullptr));
         QVERIFY(b.load(nullptr));
         QVERIFY(!b.changedOnDisk());
-        a.upsert(VirtualKey{QStringLiteral("b"), {}, QStringLiteral("openai")});
+        a.upsert(named(QStringLiteral("b")));
         QVERIFY(a.save(nullptr));
         QVERIFY(b.changedOnDisk());
         QVERIFY(!a.changedOnDisk());
