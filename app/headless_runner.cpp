@@ -93,7 +93,7 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
     if (requestLog.store())
         logLine(QStringLiteral("gatehouse: request log: %1").arg(requestLog.store()->path()));
     QString vaultError;
-    const auto vault = setupVault(options, gateway, [](const QString& line) { logLine(QStringLiteral("gatehouse: ") + line); }, &vaultError);
+    const auto vault = setupVault(options, gateway, [](const QString& line, bool) { logLine(QStringLiteral("gatehouse: ") + line); }, &vaultError);
     if (!vault) {
         logLine(QStringLiteral("gatehouse: ") + vaultError);
         return 2;

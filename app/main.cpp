@@ -40,14 +40,18 @@ int runGui(QApplication& app, const AppOptions& options)
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(configError));
         return 2;
     }
+    MainWindow window(&gateway);
     QString vaultError;
-    const auto vault = setupVault(options, gateway, [](const QString& line) { std::fprintf(stderr, "gatehouse: %s\n", qPrintable(line)); },
-                                  &vaultError);
+    // Keychain problems (locked, no Secret Service) show in the window too, not only on stderr.
+    const auto vault = setupVault(options, gateway, [&window](const QString& line, bool problem) {
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(line));
+        if (problem)
+            window.showProblem(line);
+    }, &vaultError);
     if (!vault) {
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(vaultError));
         return 2;
     }
-    MainWindow window(&gateway);
     QStringList logWarnings;
     const LogSettings logSettings = loadLogSettings(&logWarnings);
     for (const QString& w : logWarnings)

@@ -20,7 +20,7 @@ std::unique_ptr<SecretStore> makeSecretStore(const QString& secretsFile, QString
 }
 
 std::unique_ptr<KeyVault> setupVault(const AppOptions& options, GatewayService& gateway,
-                                     std::function<void(const QString&)> log, QString* error)
+                                     std::function<void(const QString& line, bool problem)> log, QString* error)
 {
     auto store = makeSecretStore(options.secretsFile, error);
     if (!store)
@@ -31,9 +31,9 @@ std::unique_ptr<KeyVault> setupVault(const AppOptions& options, GatewayService& 
     QObject::connect(v, &KeyVault::loaded, &gateway, [v, log](const QStringList& problems) {
         const int n = int(v->metadata().keys().size());
         if (n > 0)
-            log(QStringLiteral("%1 virtual key(s) loaded from %2").arg(n).arg(v->secretStore().description()));
+            log(QStringLiteral("%1 virtual key(s) loaded from %2").arg(n).arg(v->secretStore().description()), false);
         for (const QString& p : problems)
-            log(p);
+            log(p, true);
     });
     QObject::connect(&gateway, &GatewayService::recordsReady, v, [v](const RecordBatch& batch) {
         for (const RequestRecord& r : *batch) {

@@ -18,8 +18,9 @@ class SecretStore;
 // The store the options ask for; null with *error set when it is refused (e.g. a 0644 secrets file).
 std::unique_ptr<SecretStore> makeSecretStore(const QString& secretsFile, QString* error);
 
-// log: one line for the user (stderr in headless mode). Null with *error set when the vault cannot be used.
+// log: one line for the user (stderr; problems also in the window). Null with *error set when the
+// vault cannot be used.
 std::unique_ptr<KeyVault> setupVault(const AppOptions& options, GatewayService& gateway,
-                                     std::function<void(const QString&)> log, QString* error);
+                                     std::function<void(const QString& line, bool problem)> log, QString* error);
 
 } // namespace gatehouse
