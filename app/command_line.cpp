@@ -1,10 +1,19 @@
 #include "command_line.h"
 
+#include "pipeline/gateway_access.h"
+
 #include <QCommandLineParser>
 #include <QHostAddress>
+#include <QStandardPaths>
+#include <QSettings>
 #include <cstring>
 
 namespace gatehouse {
+
+QString dataDirectory(const QString& dataDirOption)
+{
+    return dataDirOption.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : dataDirOption;
+}
 
 bool wantsHeadless(int argc, char** argv)
 {
@@ -35,7 +44,10 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption noRequestLog(QStringLiteral("no-request-log"), QStringLiteral("Do not store request records on disk."));
     const QCommandLineOption noLogBodies(QStringLiteral("no-log-bodies"), QStringLiteral("Store request records without their request and response bodies."));
     const QCommandLineOption otlp(QStringLiteral("otlp-endpoint"), QStringLiteral("Send traces to this OTLP/HTTP collector URL, e.g. http://127.0.0.1:4318/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT)."), QStringLiteral("url"));
-    p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies, otlp});
+    const QCommandLineOption gatewayKeys(QStringLiteral("gateway-key-file"), QStringLiteral("Require x-portkey-api-key to match a key in this file (one per line, mode 0600). Needed to bind beyond loopback."), QStringLiteral("file"));
+    const QCommandLineOption secretsFile(QStringLiteral("secrets-file"), QStringLiteral("Read virtual keys' secrets from this JSON file (mode 0600) instead of the OS keychain."), QStringLiteral("file"));
+    p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies,
+                  otlp, gatewayKeys, secretsFile});
 
     CommandLineResult r;
     if (!p.parse(arguments)) {
@@ -89,6 +101,16 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     }
     if (p.isSet(dataDir) && o.dataDir.trimmed().isEmpty())
         return fail(QStringLiteral("--data-dir needs a folder."));
+    o.secretsFile = p.value(secretsFile);
+    o.gatewayKeyFile = p.isSet(gatewayKeys) ? p.value(gatewayKeys) : QSettings().value(QStringLiteral("gateway/api_key_file")).toString();
+    if (!o.gatewayKeyFile.isEmpty()) {
+        QString error;
+        o.gateway.apiKeyDigests = loadGatewayKeyFile(o.gatewayKeyFile, &error);
+        if (o.gateway.apiKeyDigests.empty())
+            return fail(error);
+    }
+    if (const QString why = exposureProblem(o.gateway); !why.isEmpty())
+        return fail(why);
     if (!o.defaultConfig.isEmpty() && o.configsPath.isEmpty())
         return fail(QStringLiteral("--default-config needs --configs to say where the configs are."));
     r.options = o;

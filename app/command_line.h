@@ -19,6 +19,8 @@ struct AppOptions {
     bool noRequestLog = false;   // serve without storing records
     bool noLogBodies = false;    // store records without request/response bodies
     QString otlpEndpoint;        // OTLP/HTTP traces URL; empty: the OTEL_EXPORTER_OTLP_* variables decide
+    QString gatewayKeyFile;      // local gateway API keys (x-portkey-api-key), one per line
+    QString secretsFile;         // virtual keys' secrets in a 0600 JSON file instead of the OS keychain
     GatewaySettings gateway;
 };
 
@@ -27,6 +29,10 @@ struct CommandLineResult {
     int exitCode = 0;
     QString message;
 };
+
+// Where the request log, the virtual keys' details and other state live: --data-dir, else the
+// user's data folder (~/.local/share/Gatehouse/gatehouse).
+QString dataDirectory(const QString& dataDirOption);
 
 // defaults: what QSettings (or built-in defaults) say; arguments: the process's argv.
 CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySettings& defaults);

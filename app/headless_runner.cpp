@@ -6,6 +6,9 @@
 #include "trace_export_setup.h"
 #include "routing/config_watcher.h"
 #include "signal_watcher.h"
+#include "vault_setup.h"
+
+#include "keys/key_vault.h"
 
 #include <QCoreApplication>
 #include <QSaveFile>
@@ -96,7 +99,14 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
         logLine(QStringLiteral("gatehouse: ") + exportError);
         return 2;
     }
-    gateway.start(options.gateway);
+    QString vaultError;
+    const auto vault = setupVault(options, gateway, [](const QString& line, bool) { logLine(QStringLiteral("gatehouse: ") + line); }, &vaultError);
+    if (!vault) {
+        logLine(QStringLiteral("gatehouse: ") + vaultError);
+        return 2;
+    }
+    QObject::connect(vault.get(), &KeyVault::loaded, &app, [&] { gateway.start(options.gateway); }, Qt::SingleShotConnection);
+    vault->load();
     const int rc = app.exec();
     gateway.stopAndWait();   // the last records reach the log before it closes
     if (traceExport)

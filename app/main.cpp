@@ -5,12 +5,15 @@
 #include "command_line.h"
 #include "config_loading.h"
 #include "headless_runner.h"
+#include "keys_command.h"
 #include "logs_command.h"
 #include "request_log_setup.h"
 #include "trace_export_setup.h"
 #include "signal_watcher.h"
+#include "vault_setup.h"
 
 #include "gateway_service.h"
+#include "keys/key_vault.h"
 #include "log_query_worker.h"
 #include "main_window.h"
 #include "pages/logs_page.h"
@@ -40,14 +43,27 @@ int runGui(QApplication& app, const AppOptions& options)
         return 2;
     }
     MainWindow window(&gateway);
+    QString vaultError;
+    // Keychain problems (locked, no Secret Service) show in the window too, not only on stderr.
+    const auto vault = setupVault(options, gateway, [&window](const QString& line, bool problem) {
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(line));
+        if (problem)
+            window.showProblem(line);
+    }, &vaultError);
+    if (!vault) {
+        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(vaultError));
+        return 2;
+    }
     QStringList logWarnings;
     const LogSettings logSettings = loadLogSettings(&logWarnings);
     for (const QString& w : logWarnings)
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(w));
-    RequestLog requestLog(options, logSettings, gateway, [&window](const QString& message) {
+    // Lasting problems go to standard error and the status bar.
+    const auto report = [&window](const QString& message) {
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(message));
         window.showProblem(message);
-    });
+    };
+    RequestLog requestLog(options, logSettings, gateway, report);
     if (LogStore* store = requestLog.store()) {
         // The pages share one reader thread; as a child of the window it outlives them.
         auto* worker = new LogQueryWorker(store->path(), &window);
@@ -61,10 +77,7 @@ int runGui(QApplication& app, const AppOptions& options)
         });
     }
     QString exportError;
-    const auto traceExport = setupTraceExport(options, gateway, [&window](const QString& message) {
-        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(message));
-        window.showProblem(message);
-    }, &exportError);
+    const auto traceExport = setupTraceExport(options, gateway, report, &exportError);
     if (!exportError.isEmpty()) {
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(exportError));
         return 2;
@@ -73,7 +86,8 @@ int runGui(QApplication& app, const AppOptions& options)
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &gateway, [&gateway] { gateway.stopAndWait(); });
-    gateway.start(options.gateway);
+    QObject::connect(vault.get(), &KeyVault::loaded, &app, [&] { gateway.start(options.gateway); }, Qt::SingleShotConnection);
+    vault->load();
     const int rc = app.exec();
     if (traceExport)
         traceExport->flushAndWait(3000);
@@ -90,11 +104,16 @@ bool hasDisplay()
 
 int main(int argc, char** argv)
 {
-    if (argc > 1 && std::strcmp(argv[1], "logs") == 0) {   // the request log's CLI: never a window
-        QCoreApplication app(argc, argv);
-        QCoreApplication::setOrganizationName(QStringLiteral("Gatehouse"));
-        QCoreApplication::setApplicationName(QStringLiteral("gatehouse"));
-        return runLogsCommand(QCoreApplication::arguments().mid(2));
+    // Subcommands (gatehouse keys ..., gatehouse logs ...): command-line tools, never a window.
+    if (argc > 1) {
+        using Command = int (*)(const QStringList&);
+        const Command command = !std::strcmp(argv[1], "keys") ? &runKeysCommand : !std::strcmp(argv[1], "logs") ? &runLogsCommand : nullptr;
+        if (command) {
+            QCoreApplication app(argc, argv);
+            QCoreApplication::setOrganizationName(QStringLiteral("Gatehouse"));
+            QCoreApplication::setApplicationName(QStringLiteral("gatehouse"));
+            return command(QCoreApplication::arguments().mid(2));
+        }
     }
     const bool headless = wantsHeadless(argc, argv);
     if (!headless && !hasDisplay()) {

@@ -33,9 +33,7 @@ LogSettings loadLogSettings(QStringList* warnings)
 
 QString requestLogPath(const AppOptions& options)
 {
-    const QString dir = options.dataDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                                                  : options.dataDir;
-    return QDir(dir).filePath(QStringLiteral("requests.sqlite3"));
+    return QDir(dataDirectory(options.dataDir)).filePath(QStringLiteral("requests.sqlite3"));
 }
 
 RequestLog::RequestLog(const AppOptions& options, const LogSettings& settings, GatewayService& gateway, Report report)

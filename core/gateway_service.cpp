@@ -48,6 +48,7 @@ void GatewayService::start(const GatewaySettings& settings)
     thread_->setObjectName(QStringLiteral("gateway"));
     worker_ = new GatewayWorker(settings_, providers);
     worker_->setConfigs(configs_);   // before the move: the worker is not running yet
+    worker_->setKeys(keys_);
     worker_->moveToThread(thread_);
     connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &GatewayWorker::recordsReady, this, &GatewayService::recordsReady);
@@ -83,6 +84,13 @@ void GatewayService::setConfigs(std::shared_ptr<const ConfigSet> configs)
     configs_ = std::move(configs);
     if (worker_)
         QMetaObject::invokeMethod(worker_, [w = worker_, c = configs_] { w->setConfigs(c); }, Qt::QueuedConnection);
+}
+
+void GatewayService::setKeys(KeySnapshotPtr keys)
+{
+    keys_ = std::move(keys);
+    if (worker_)
+        QMetaObject::invokeMethod(worker_, [w = worker_, k = keys_] { w->setKeys(k); }, Qt::QueuedConnection);
 }
 
 void GatewayService::stop()

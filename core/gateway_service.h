@@ -3,6 +3,7 @@
 // its records, stop it. All signals are delivered queued on the thread that owns the service.
 
 #include "gateway_settings.h"
+#include "keys/key_snapshot.h"
 #include "observability/request_record.h"
 
 #include <QObject>
@@ -32,6 +33,8 @@ public:
     // Saved configs for x-portkey-config ids (and the default config). Swapped atomically: requests
     // in flight finish on the set they started with. May be called before or after start().
     void setConfigs(std::shared_ptr<const ConfigSet> configs);
+    // Virtual keys (slug -> provider, fields, secret), the same way: new requests use the new set.
+    void setKeys(KeySnapshotPtr keys);
 
     bool isRunning() const { return running_; }
     quint16 port() const { return port_; }        // the bound port, valid after started()
@@ -46,6 +49,7 @@ Q_SIGNALS:
 private:
     GatewaySettings settings_;
     std::shared_ptr<const ConfigSet> configs_;
+    KeySnapshotPtr keys_;
     QThread* thread_ = nullptr;
     GatewayWorker* worker_ = nullptr;   // lives on thread_
     bool running_ = false;

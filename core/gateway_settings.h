@@ -2,7 +2,9 @@
 // What the gateway needs to start: where to listen and the limits it enforces. Immutable once started.
 
 #include <QString>
+#include <QByteArray>
 #include <cstdint>
+#include <vector>
 
 namespace gatehouse {
 
@@ -18,6 +20,9 @@ struct GatewaySettings {
     int shutdownGraceMs = 30'000;             // in-flight requests get this long to finish on shutdown
     int recordBodyCapBytes = 64 * 1024;       // request/response bodies kept in a record, each
     int recordFlushIntervalMs = 100;          // records are handed to observers at most this often
+    // Local gateway API keys (x-portkey-api-key), kept only as SHA-256 digests. Empty: no check,
+    // which is allowed on loopback only (pipeline/gateway_access.h).
+    std::vector<QByteArray> apiKeyDigests;
 };
 
 } // namespace gatehouse

@@ -1,8 +1,10 @@
 #include "gateway_worker.h"
 
 #include "http/http_listener.h"
+#include "keys/key_rate_limiter.h"
 #include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
+#include "pipeline/gateway_access.h"
 #include "pipeline/gateway_handler.h"
 #include "pipeline/id_generator.h"
 #include "pipeline/pipeline_context.h"
@@ -44,12 +46,15 @@ void GatewayWorker::start(quint16 port)
     monotonic_.start();
     breakers_ = std::make_unique<CircuitBreakerRegistry>([this] { return monotonic_.elapsed(); });
     random_ = std::mt19937_64(std::random_device{}());
+    keyLimiter_ = std::make_unique<KeyRateLimiter>([this] { return monotonic_.elapsed(); });
 
     ctx_ = std::make_unique<PipelineContext>();
     ctx_->breakers = breakers_.get();
     metrics_ = std::make_unique<GatewayMetrics>();
     ctx_->metrics = metrics_.get();
     ctx_->configs = configs_;
+    ctx_->keys = keys_;
+    ctx_->keyLimiter = keyLimiter_.get();
     ctx_->random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
     ctx_->providers = providers_;
     ctx_->models = ModelCatalog::builtIn();   // parsed once per process (GatewayService::start warms it)
@@ -74,6 +79,10 @@ void GatewayWorker::start(quint16 port)
         Q_EMIT failed(QStringLiteral("'%1' is not an IP address to bind to.").arg(settings_.bindAddress));
         return;
     }
+    if (const QString why = exposureProblem(settings_); !why.isEmpty()) {
+        Q_EMIT failed(why);
+        return;
+    }
     QString error;
     if (!listener_->listenOn(address, port, &error)) {
         Q_EMIT failed(error);
@@ -87,6 +96,13 @@ void GatewayWorker::setConfigs(std::shared_ptr<const ConfigSet> configs)
     configs_ = std::move(configs);
     if (ctx_)
         ctx_->configs = configs_;
+}
+
+void GatewayWorker::setKeys(KeySnapshotPtr keys)
+{
+    keys_ = std::move(keys);
+    if (ctx_)
+        ctx_->keys = keys_;
 }
 
 void GatewayWorker::shutdown()

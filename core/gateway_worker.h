@@ -4,6 +4,7 @@
 // touched only from there.
 
 #include "gateway_settings.h"
+#include "keys/key_snapshot.h"
 #include "observability/request_record.h"
 
 #include <QElapsedTimer>
@@ -20,6 +21,7 @@ class CurlMultiClient;
 class GatewayHandler;
 class HttpListener;
 class IdGenerator;
+class KeyRateLimiter;
 class MockTransport;
 class ProviderRegistry;
 class GatewayMetrics;
@@ -36,6 +38,7 @@ public Q_SLOTS:
     void start(quint16 port);   // port 0: let the kernel choose (first worker only)
     void shutdown();            // stop accepting, finish in-flight requests, then emit drained()
     void setConfigs(std::shared_ptr<const gatehouse::ConfigSet> configs);   // new requests use these
+    void setKeys(gatehouse::KeySnapshotPtr keys);                            // likewise
 
 Q_SIGNALS:
     void started(quint16 port);
@@ -49,11 +52,13 @@ private:
     GatewaySettings settings_;
     std::shared_ptr<const ProviderRegistry> providers_;
     std::shared_ptr<const ConfigSet> configs_;
+    KeySnapshotPtr keys_;
     std::unique_ptr<PipelineContext> ctx_;
     std::unique_ptr<IdGenerator> ids_;
     std::unique_ptr<GatewayHandler> handler_;
     std::unique_ptr<CircuitBreakerRegistry> breakers_;
     std::unique_ptr<GatewayMetrics> metrics_;
+    std::unique_ptr<KeyRateLimiter> keyLimiter_;
     QElapsedTimer monotonic_;
     std::mt19937_64 random_;
     CurlMultiClient* curl_ = nullptr;

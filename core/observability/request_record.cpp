@@ -61,6 +61,7 @@ void to_json(nlohmann::json& j, const RequestRecord& r)
         {"fallback_used", r.fallbackUsed},
         {"target_path", s(r.targetPath)},
         {"config_id", s(r.configId)},
+        {"virtual_key", s(r.virtualKey)},
         {"attempt_log", r.attemptLog},
         {"status", r.status},
         {"stream", r.stream},

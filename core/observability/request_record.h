@@ -57,6 +57,7 @@ struct RequestRecord {
     bool fallbackUsed = false;  // the answer came from a later fallback target
     QString targetPath;         // x-portkey-last-used-option-index
     QString configId;           // saved config id (empty for inline or no config)
+    QString virtualKey;         // slug of the virtual key used (never its secret); empty if none
     std::vector<AttemptRecord> attemptLog;
 
     // result

@@ -14,6 +14,7 @@ struct ApiError {
     QString type = QStringLiteral("invalid_request_error");
     QString code;           // machine-readable; empty -> null
     QString param;          // offending parameter or header; empty -> null
+    int retryAfterSeconds = 0;   // > 0: the answer carries Retry-After (local rate limits)
 
     QByteArray toJson() const;
 

@@ -2,11 +2,14 @@
 
 #include "catalog/model_catalog.h"
 #include "catalog/request_cost.h"
+#include "keys/key_rate_limiter.h"
+#include "keys/key_resolution.h"
 #include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
 #include "observability/redaction.h"
 #include "observability/request_params.h"
 #include "observability/usage.h"
+#include "pipeline/gateway_access.h"
 #include "pipeline/id_generator.h"
 #include "providers/provider_registry.h"
 #include "routing/config_set.h"
@@ -153,6 +156,9 @@ void Exchange::run()
     }
     record_.traceId = options_.traceId.isEmpty() ? QString::fromLatin1(ctx_.ids->traceId()) : options_.traceId;
 
+    if (auto err = checkGatewayApiKey(ctx_.settings, request_))
+        return fail(*err);
+    keys_ = ctx_.keys;   // rotations after this point apply to the next request, not this one
     if (auto* err = std::get_if<ApiError>(&route_))
         return fail(*err);
     endpoint_ = std::get<Endpoint>(route_);
@@ -264,6 +270,8 @@ void Exchange::runAttempt(const LeafPlan& plan, std::function<void(AttemptResult
         AttemptResult r;
         r.status = err->status;
         r.body = err->toJson();
+        if (err->retryAfterSeconds > 0)
+            r.headers.emplace_back(QByteArrayLiteral("retry-after"), QByteArray::number(err->retryAfterSeconds));
         r.error = std::move(*err);
         finishAttempt(std::move(r));
     }
@@ -274,9 +282,10 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     const TargetNode& node = *plan.node;
     // Only a config that names no provider falls back on the request's own provider and key.
     const bool fromHeaders = !node.provider && !node.virtualKey && &node == &config_->root;
-    const QString providerId = fromHeaders ? options_.provider : QString::fromStdString(node.provider.value_or(""));
-    const QString apiKey = fromHeaders ? options_.apiKey : QString::fromStdString(node.apiKey.value_or(""));
+    QString providerId = fromHeaders ? options_.provider : QString::fromStdString(node.provider.value_or(""));
+    QString apiKey = fromHeaders ? options_.apiKey : QString::fromStdString(node.apiKey.value_or(""));
     const QString virtualKey = node.virtualKey ? QString::fromStdString(*node.virtualKey) : options_.virtualKey;
+    QByteArray keyHost;
 
     attemptStartMs_ = elapsedMs();
     upstreamStatus_ = 0;
@@ -286,9 +295,26 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     streaming_ = false;
     provider_ = nullptr;
 
-    if (!virtualKey.isEmpty()) {   // the key vault is not part of this version: never route around a named key
-        return ApiError::unauthorized(QStringLiteral("Virtual key '%1' is not defined in this gateway.").arg(virtualKey.left(64)),
-                                      QStringLiteral("virtual_key_not_found"));
+    if (!virtualKey.isEmpty()) {
+        auto resolved = resolveVirtualKey(keys_.get(), virtualKey);
+        if (auto* err = std::get_if<ApiError>(&resolved))
+            return *err;
+        const ResolvedKey& key = *std::get<const ResolvedKey*>(resolved);
+        // The key decides provider, secret and host: a client may not send its secret elsewhere.
+        if (!options_.customHost.isEmpty() || plan.settings.customHost) {
+            return ApiError::badRequest(QStringLiteral("A custom host cannot be combined with virtual key '%1': its secret only goes to the "
+                                                       "host stored with the key.").arg(key.key.slug),
+                                        QStringLiteral("custom_host_with_virtual_key"),
+                                        options_.customHost.isEmpty() ? QStringLiteral("custom_host") : QStringLiteral("x-portkey-custom-host"));
+        }
+        record_.virtualKey = key.key.slug;
+        if (ctx_.keyLimiter) {
+            if (auto limited = ctx_.keyLimiter->admit(key.key.slug, key.key.limits))
+                return *limited;
+        }
+        providerId = key.key.provider;
+        apiKey = key.secret;
+        keyHost = key.key.customHost.toUtf8();
     }
     auto valid = [this] { return ctx_.providers->ids().join(QStringLiteral(", ")); };
     if (providerId.isEmpty()) {
@@ -324,8 +350,9 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     call.body = override ? &overridden : &request_.body;
     call.bodyJson = override ? &overriddenJson : (body_.is_object() ? &body_ : nullptr);
     call.apiKey = apiKey;
-    call.customHost = !options_.customHost.isEmpty() ? options_.customHost
-                                                     : QByteArray::fromStdString(plan.settings.customHost.value_or(""));
+    call.customHost = !keyHost.isEmpty()                ? keyHost
+                      : !options_.customHost.isEmpty() ? options_.customHost
+                                                       : QByteArray::fromStdString(plan.settings.customHost.value_or(""));
     call.query = request_.query;
     call.metadata = &options_.metadata;
     call.clientHeaders = &request_.headers;
@@ -672,8 +699,8 @@ void Exchange::onRouteDone(RouteOutcome o)
     }
     record_.status = r.status;
     record_.responseBody = redactBody(r.body, ctx_.settings.recordBodyCapBytes, &record_.responseBodyTruncated);
-    const bool fromProvider = !r.error && !r.headers.empty();
-    writer_->sendFull(r.status, responseHeaders(fromProvider ? &r.headers : nullptr, record_.targetPath, o.retryCount), r.body);
+    // provider headers, or the gateway's own Retry-After for a local rate limit
+    writer_->sendFull(r.status, responseHeaders(r.headers.empty() ? nullptr : &r.headers, record_.targetPath, o.retryCount), r.body);
     complete();
 }
 
@@ -737,6 +764,8 @@ void Exchange::complete()
     if (record_.attempts == 0)
         record_.attempts = int(record_.attemptLog.size());
     record_.totalMs = elapsedMs();
+    if (ctx_.keyLimiter && !record_.virtualKey.isEmpty() && record_.totalTokens > 0)
+        ctx_.keyLimiter->addTokens(record_.virtualKey, record_.totalTokens);
     record_.responseBytes = writer_->bodyBytesSent();
     record_.requestBody = redactBody(request_.body, ctx_.settings.recordBodyCapBytes, &record_.requestBodyTruncated,
                                      bodyParsed_ || request_.body.isEmpty() ? BodyKind::Unknown : BodyKind::NotJson);

@@ -82,6 +82,7 @@ private:
     nlohmann::json body_;
     bool bodyParsed_ = false;      // the request body is valid JSON (decides how it is redacted)
     std::shared_ptr<const RoutingConfig> config_;
+    KeySnapshotPtr keys_;          // the virtual keys this request resolves against
     std::unique_ptr<RouteWalker> walker_;
     QByteArray configWarnings_;
     bool committed_ = false;       // the client has (the start of) its answer

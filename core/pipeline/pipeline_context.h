@@ -4,6 +4,7 @@
 // hold a reference.
 
 #include "gateway_settings.h"
+#include "keys/key_snapshot.h"
 
 #include <QElapsedTimer>
 #include <functional>
@@ -16,6 +17,7 @@ class GatewayMetrics;
 struct ConfigSet;
 class IdGenerator;
 class ModelCatalog;
+class KeyRateLimiter;
 class ProviderRegistry;
 class RecordBatcher;
 class Transport;
@@ -30,6 +32,8 @@ struct PipelineContext {
     CircuitBreakerRegistry* breakers = nullptr;
     GatewayMetrics* metrics = nullptr;         // null in tests that need none
     std::shared_ptr<const ConfigSet> configs;  // saved configs; swapped whole, never edited
+    KeySnapshotPtr keys;                       // virtual keys; swapped whole, never edited
+    KeyRateLimiter* keyLimiter = nullptr;      // per-key request/token rates of this thread
     std::function<double()> random01;          // uniform [0, 1): loadbalance draws and retry jitter
     GatewaySettings settings;
     QElapsedTimer uptime;
