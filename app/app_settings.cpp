@@ -1,5 +1,7 @@
 #include "app_settings.h"
 
+#include "cache/cache_database.h"
+
 #include <QHostAddress>
 #include <QSettings>
 
@@ -8,6 +10,7 @@ namespace gatehouse {
 GatewaySettings loadGatewaySettings(QStringList* warnings)
 {
     GatewaySettings s;
+    s.cachePath = defaultCachePath();
     QSettings store;
     if (store.contains(QStringLiteral("gateway/port"))) {
         bool ok = false;

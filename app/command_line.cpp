@@ -46,8 +46,9 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption otlp(QStringLiteral("otlp-endpoint"), QStringLiteral("Send traces to this OTLP/HTTP collector URL, e.g. http://127.0.0.1:4318/v1/traces (default: OTEL_EXPORTER_OTLP_ENDPOINT)."), QStringLiteral("url"));
     const QCommandLineOption gatewayKeys(QStringLiteral("gateway-key-file"), QStringLiteral("Require x-portkey-api-key to match a key in this file (one per line, mode 0600). Needed to bind beyond loopback."), QStringLiteral("file"));
     const QCommandLineOption secretsFile(QStringLiteral("secrets-file"), QStringLiteral("Read virtual keys' secrets from this JSON file (mode 0600) instead of the OS keychain."), QStringLiteral("file"));
+    const QCommandLineOption cacheFile(QStringLiteral("cache-file"), QStringLiteral("Response cache file (default cache.sqlite3 in the data folder); \"\" keeps the cache in memory only."), QStringLiteral("file"));
     p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies,
-                  otlp, gatewayKeys, secretsFile});
+                  otlp, gatewayKeys, secretsFile, cacheFile});
 
     CommandLineResult r;
     if (!p.parse(arguments)) {
@@ -111,6 +112,10 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     }
     if (const QString why = exposureProblem(o.gateway); !why.isEmpty())
         return fail(why);
+    if (p.isSet(cacheFile))
+        o.gateway.cachePath = p.value(cacheFile);
+    else if (p.isSet(dataDir))
+        o.gateway.cachePath = o.dataDir + QStringLiteral("/cache.sqlite3");   // all state in the one folder
     if (!o.defaultConfig.isEmpty() && o.configsPath.isEmpty())
         return fail(QStringLiteral("--default-config needs --configs to say where the configs are."));
     r.options = o;

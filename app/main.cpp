@@ -2,6 +2,7 @@
 // Headless mode never creates a QApplication, so it runs with no display and no GUI libraries loaded.
 
 #include "app_settings.h"
+#include "cache_command.h"
 #include "command_line.h"
 #include "config_loading.h"
 #include "headless_runner.h"
@@ -115,6 +116,8 @@ int main(int argc, char** argv)
             return command(QCoreApplication::arguments().mid(2));
         }
     }
+    if (isCacheCommand(argc, argv))
+        return runCacheCommand(argc, argv);
     const bool headless = wantsHeadless(argc, argv);
     if (!headless && !hasDisplay()) {
         bool helpOnly = false;

@@ -23,6 +23,11 @@ struct GatewaySettings {
     // Local gateway API keys (x-portkey-api-key), kept only as SHA-256 digests. Empty: no check,
     // which is allowed on loopback only (pipeline/gateway_access.h).
     std::vector<QByteArray> apiKeyDigests;
+    // response cache (used by configs with a `cache` section): bounds of the in-memory index, and the
+    // SQLite file it persists to (empty: memory only, gone at exit)
+    qint64 cacheMaxEntries = 10'000;
+    qint64 cacheMaxBytes = 256LL * 1024 * 1024;
+    QString cachePath;
 };
 
 } // namespace gatehouse

@@ -1,5 +1,7 @@
 #include "gateway_worker.h"
 
+#include "cache/cache_store.h"
+#include "cache/response_cache.h"
 #include "http/http_listener.h"
 #include "keys/key_rate_limiter.h"
 #include "observability/gateway_metrics.h"
@@ -15,6 +17,7 @@
 #include "routing/config_set.h"
 #include "upstream/curl_multi_client.h"
 
+#include <QDateTime>
 #include <QHostAddress>
 
 namespace gatehouse {
@@ -33,6 +36,8 @@ GatewayWorker::~GatewayWorker()
     // cancel their transfers while the transports still exist because they are deleted first.
     delete listener_;
     listener_ = nullptr;
+    delete cacheStore_;   // writes what is queued; before cache_ (a member) is destroyed
+    cacheStore_ = nullptr;
 }
 
 void GatewayWorker::start(quint16 port)
@@ -48,10 +53,20 @@ void GatewayWorker::start(quint16 port)
     random_ = std::mt19937_64(std::random_device{}());
     keyLimiter_ = std::make_unique<KeyRateLimiter>([this] { return monotonic_.elapsed(); });
 
+    CacheLimits cacheLimits;
+    cacheLimits.maxEntries = settings_.cacheMaxEntries;
+    cacheLimits.maxBytes = settings_.cacheMaxBytes;
+    cache_ = std::make_unique<ResponseCache>(cacheLimits, [] { return QDateTime::currentMSecsSinceEpoch(); });
+    if (!settings_.cachePath.isEmpty()) {
+        cacheStore_ = new CacheStore(cache_.get(), this);
+        cacheStore_->open(settings_.cachePath);   // loads in the background; lookups miss until then
+    }
+
     ctx_ = std::make_unique<PipelineContext>();
     ctx_->breakers = breakers_.get();
     metrics_ = std::make_unique<GatewayMetrics>();
     ctx_->metrics = metrics_.get();
+    ctx_->cache = cache_.get();
     ctx_->configs = configs_;
     ctx_->keys = keys_;
     ctx_->keyLimiter = keyLimiter_.get();

@@ -15,6 +15,7 @@
 
 namespace gatehouse {
 
+class CacheStore;
 class CircuitBreakerRegistry;
 struct ConfigSet;
 class CurlMultiClient;
@@ -26,6 +27,7 @@ class MockTransport;
 class ProviderRegistry;
 class GatewayMetrics;
 class RecordBatcher;
+class ResponseCache;
 struct PipelineContext;
 
 class GatewayWorker : public QObject {
@@ -59,6 +61,8 @@ private:
     std::unique_ptr<CircuitBreakerRegistry> breakers_;
     std::unique_ptr<GatewayMetrics> metrics_;
     std::unique_ptr<KeyRateLimiter> keyLimiter_;
+    std::unique_ptr<ResponseCache> cache_;
+    CacheStore* cacheStore_ = nullptr;      // child: ends its writer thread before cache_ goes
     QElapsedTimer monotonic_;
     std::mt19937_64 random_;
     CurlMultiClient* curl_ = nullptr;

@@ -131,11 +131,20 @@ bool addCost(SqliteConnection& db, QString* error)
                         QStringLiteral("ALTER TABLE requests ADD COLUMN price_known INTEGER NOT NULL DEFAULT 0")}, error);
 }
 
-// Index i migrates from version i to i + 1. A later field is a new step, e.g.
-// "ALTER TABLE requests ADD COLUMN cache_status TEXT NOT NULL DEFAULT ''".
+
+// Version 3: the response cache's verdict per request.
+bool addCacheColumns(SqliteConnection& db, QString* error)
+{
+    return execAll(db, {QStringLiteral("ALTER TABLE requests ADD COLUMN cache_status TEXT NOT NULL DEFAULT ''"),
+                        QStringLiteral("ALTER TABLE requests ADD COLUMN cache_key TEXT NOT NULL DEFAULT ''"),
+                        QStringLiteral("ALTER TABLE requests ADD COLUMN cache_similarity REAL")},
+                   error);
+}
+
+// Index i migrates from version i to i + 1. A later field is a new step.
 const std::vector<Step>& steps()
 {
-    static const std::vector<Step> all = {createVersion1, addCost};
+    static const std::vector<Step> all = {createVersion1, addCost, addCacheColumns};
     return all;
 }
 

@@ -77,6 +77,10 @@ struct RequestRecord {
     QString modelServed;        // the answer's "model" (may differ from the one requested)
     QString finishReason;       // of the first choice; "" when unknown
     int toolCalls = -1;         // tool calls in the answer; -1 when unknown
+    // cache (x-portkey-cache-status; key and similarity when the cache was consulted)
+    QString cacheStatus;        // DISABLED, MISS, HIT, SEMANTIC HIT, SEMANTIC MISS, REFRESH; empty = not reached
+    QString cacheKey;           // hex SHA-256 of the request's cache identity (never the request itself)
+    double cacheSimilarity = -1;  // cosine similarity of a semantic lookup's best match; -1 none
 
     // usage (-1 when the upstream did not report it)
     qint64 promptTokens = -1;

@@ -32,6 +32,8 @@ const QStringList& columns()
         QStringLiteral("request_bytes"), QStringLiteral("response_bytes"), QStringLiteral("request_body"),
         QStringLiteral("response_body"), QStringLiteral("request_body_truncated"),
         QStringLiteral("response_body_truncated"), QStringLiteral("cost_usd"), QStringLiteral("price_known"),
+        QStringLiteral("cache_status"), QStringLiteral("cache_key"),
+        QStringLiteral("cache_similarity"),
     };
     return all;
 }
@@ -125,6 +127,9 @@ void bind(QSqlQuery& q, const RequestRecord& r, BodyStorage bodies)
     q.bindValue(i++, int(r.responseBodyTruncated));
     q.bindValue(i++, r.priceKnown ? QVariant(r.costUsd) : QVariant());
     q.bindValue(i++, int(r.priceKnown));
+    q.bindValue(i++, text(r.cacheStatus));
+    q.bindValue(i++, text(r.cacheKey));
+    q.bindValue(i++, optionalNumber(r.cacheSimilarity));
     Q_ASSERT(i == columns().size());
 }
 
@@ -197,6 +202,9 @@ RequestRecord read(const QSqlQuery& q)
     r.responseBodyTruncated = q.value(i++).toInt() != 0;
     r.costUsd = optionalDouble(q.value(i++));
     r.priceKnown = q.value(i++).toInt() != 0;
+    r.cacheStatus = q.value(i++).toString();
+    r.cacheKey = q.value(i++).toString();
+    r.cacheSimilarity = optionalDouble(q.value(i++));
     return r;
 }
 

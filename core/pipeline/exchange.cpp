@@ -384,6 +384,11 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     auto built = provider_->buildRequest(call);
     if (auto* err = std::get_if<ApiError>(&built))
         return *err;
+    const CacheKeyInput cacheInput{endpoint_, provider_->id(), call.customHost, apiKey, virtualKey, options_.cacheNamespace, call.bodyJson};
+    if (const auto hit = cache_.begin(ctx_.cache, plan.settings.cache, options_.cacheForceRefresh, cacheInput, record_.stream)) {
+        serveCached(*hit);
+        return std::nullopt;
+    }
     UpstreamRequest& up = std::get<UpstreamRequest>(built);
     const int timeoutMs = options_.requestTimeoutMs > 0 ? options_.requestTimeoutMs : plan.settings.requestTimeoutMs.value_or(0);
     // The gateway's own timer bounds the wait for the response headers (Portkey's semantics: a
@@ -430,6 +435,29 @@ ResponseContext Exchange::responseContext() const
     const auto format = body_.is_object() ? body_.find("encoding_format") : body_.end();
     c.base64Embeddings = endpoint_ == Endpoint::Embeddings && format != body_.end() && format->is_string() && *format == "base64";
     return c;
+}
+
+void Exchange::serveCached(const CachedAnswer& answer)
+{
+    // The answer the first client got, with this request's own x-portkey-* headers; no upstream call.
+    if (const auto u = findUsage(answer.body)) {
+        record_.promptTokens = u->promptTokens;
+        record_.completionTokens = u->completionTokens;
+        record_.totalTokens = u->totalTokens;
+    }
+    committed_ = true;
+    const HeaderList stored{{QByteArrayLiteral("content-type"), answer.contentType}};
+    const HeaderList headers = responseHeaders(&stored, QString::fromStdString(plan_.path), 0);
+    if (answer.stream) {
+        writer_->sendHead(answer.status, headers, ResponseWriter::kChunked);
+        captureResponse(answer.body);
+        writer_->sendBody(answer.body);   // may abort the exchange if the client is gone
+        writer_->finish();
+    } else {
+        record_.responseBody = redactBody(answer.body, ctx_.settings.recordBodyCapBytes, &record_.responseBodyTruncated);
+        writer_->sendFull(answer.status, headers, answer.body);
+    }
+    finishAttempt(AttemptResult{answer.status, true, {}, {}, std::nullopt});
 }
 
 void Exchange::finishAttempt(AttemptResult result)
@@ -553,6 +581,7 @@ void Exchange::captureResponse(QByteArrayView data)
         record_.responseBody.append(data.first(std::min<qsizetype>(data.size(), cap - record_.responseBody.size())));
     else
         record_.responseBodyTruncated = true;
+    cache_.onStreamData(data);
     streamTail_.append(data);
     if (streamTail_.size() > 2 * kStreamTailBytes)
         streamTail_.remove(0, streamTail_.size() - kStreamTailBytes);
@@ -586,6 +615,7 @@ void Exchange::onUpstreamDone(const TransferResult& result)
         if (record_.responseBodyTruncated)
             record_.responseTail = streamTail_.right(kStreamTailBytes);
         logAttempt(upstreamStatus_, {});
+        cache_.storeStream(upstreamStatus_, findHeader(upstreamHeaders_, "content-type"));
         writer_->finish();
         return finishAttempt(AttemptResult{upstreamStatus_, true, {}, {}, std::nullopt});
     }
@@ -599,6 +629,7 @@ void Exchange::onUpstreamDone(const TransferResult& result)
         logAttempt(status, {});
         committed_ = true;
         record_.responseBody = redactBody(body, ctx_.settings.recordBodyCapBytes, &record_.responseBodyTruncated);
+        cache_.storeJson(status, findHeader(upstreamHeaders_, "content-type"), body);
         writer_->sendFull(status, responseHeaders(&upstreamHeaders_, QString::fromStdString(plan_.path), plan_.retryIndex), body);
         return finishAttempt(AttemptResult{status, true, {}, {}, std::nullopt});
     }
@@ -763,6 +794,9 @@ void Exchange::complete()
         record_.status = writer_->status();
     if (record_.attempts == 0)
         record_.attempts = int(record_.attemptLog.size());
+    record_.cacheStatus = QString::fromLatin1(cache_.statusText());
+    record_.cacheKey = cache_.keyHex();
+    record_.cacheSimilarity = cache_.similarity();
     record_.totalMs = elapsedMs();
     if (ctx_.keyLimiter && !record_.virtualKey.isEmpty() && record_.totalTokens > 0)
         ctx_.keyLimiter->addTokens(record_.virtualKey, record_.totalTokens);
@@ -793,7 +827,7 @@ HeaderList Exchange::responseHeaders(const HeaderList* upstream, const QString& 
     if (provider_)
         out.emplace_back(QByteArrayLiteral("x-portkey-provider"), provider_->id().toUtf8());
     out.emplace_back(QByteArrayLiteral("x-portkey-retry-attempt-count"), QByteArray::number(retryCount));
-    out.emplace_back(QByteArrayLiteral("x-portkey-cache-status"), QByteArrayLiteral("DISABLED"));
+    out.emplace_back(QByteArrayLiteral("x-portkey-cache-status"), cache_.statusText());
     out.emplace_back(QByteArrayLiteral("x-portkey-last-used-option-index"),
                      path.isEmpty() ? QByteArrayLiteral("config") : path.toUtf8());
     if (!configWarnings_.isEmpty())

@@ -5,6 +5,7 @@
 // record. Lives on its gateway thread until its answer is finished or the client is gone; then it
 // records itself and is deleted from the event loop.
 
+#include "cache/request_cache.h"
 #include "http/request_handler.h"
 #include "observability/request_record.h"
 #include "pipeline/api_error.h"
@@ -70,6 +71,7 @@ private:
     void captureResponse(QByteArrayView data);
     ResponseContext responseContext() const;
     void recordUsage(const Usage& usage);
+    void serveCached(const CachedAnswer& answer);
     void logAttempt(int status, const QString& error);
     double elapsedMs() const { return double(clock_.nsecsElapsed()) / 1e6; }
 
@@ -108,6 +110,8 @@ private:
     QTimer attemptTimer_;          // request_timeout: attempt start -> response headers
     QTimer firstTokenTimer_;       // first_token_timeout: headers -> first body byte of a stream
     QTimer deadlineTimer_;         // total_timeout: the whole request
+
+    RequestCache cache_;           // this attempt's cache lookup and store
 
     QElapsedTimer clock_;
     RequestRecord record_;

@@ -20,6 +20,7 @@ class ModelCatalog;
 class KeyRateLimiter;
 class ProviderRegistry;
 class RecordBatcher;
+class ResponseCache;
 class Transport;
 
 struct PipelineContext {
@@ -31,6 +32,7 @@ struct PipelineContext {
     IdGenerator* ids = nullptr;
     CircuitBreakerRegistry* breakers = nullptr;
     GatewayMetrics* metrics = nullptr;         // null in tests that need none
+    ResponseCache* cache = nullptr;            // null: x-portkey-cache-status DISABLED for everything
     std::shared_ptr<const ConfigSet> configs;  // saved configs; swapped whole, never edited
     KeySnapshotPtr keys;                       // virtual keys; swapped whole, never edited
     KeyRateLimiter* keyLimiter = nullptr;      // per-key request/token rates of this thread

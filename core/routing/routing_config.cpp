@@ -57,7 +57,7 @@ constexpr std::array<std::string_view, 8> kHookKeys{
 
 constexpr std::array<std::string_view, 5> kStrategyKeys{"mode", "on_status_codes", "conditions", "default", "cb_config"};
 constexpr std::array<std::string_view, 3> kRetryKeys{"attempts", "on_status_codes", "use_retry_after_header"};
-constexpr std::array<std::string_view, 2> kCacheKeys{"mode", "max_age"};
+constexpr std::array<std::string_view, 3> kCacheKeys{"mode", "max_age", "similarity_threshold"};
 constexpr std::array<std::string_view, 3> kBreakerKeys{"failure_threshold", "window_ms", "cooldown_ms"};
 constexpr std::array<std::string_view, 2> kConditionKeys{"query", "then"};
 
@@ -523,6 +523,14 @@ private:
                 ok = false;
             } else {
                 c.maxAgeMs = *n;
+            }
+        }
+        if (const json* t = k.get("similarity_threshold")) {
+            if (!t->is_number() || !std::isfinite(t->get<double>()) || t->get<double>() <= 0 || t->get<double>() > 1) {
+                error(k.path(path, "similarity_threshold"), "must be a number above 0 and at most 1");
+                ok = false;
+            } else {
+                c.similarityThreshold = t->get<double>();
             }
         }
         return ok ? std::optional<CacheConfig>(c) : std::nullopt;
@@ -1064,6 +1072,8 @@ void to_json(nlohmann::json& j, const TargetNode& node)
         c["mode"] = node.cache->mode;
         if (node.cache->maxAgeMs)
             c["max_age"] = *node.cache->maxAgeMs;
+        if (node.cache->similarityThreshold)
+            c["similarity_threshold"] = *node.cache->similarityThreshold;
         j["cache"] = std::move(c);
     }
     if (node.requestTimeoutMs) j["request_timeout"] = *node.requestTimeoutMs;

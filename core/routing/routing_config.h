@@ -28,6 +28,7 @@ struct RetryPolicy {
 struct CacheConfig {
     std::string mode;                         // "simple" | "semantic"
     std::optional<long long> maxAgeMs;        // Portkey's max_age is milliseconds
+    std::optional<double> similarityThreshold;   // Gatehouse: semantic mode's cosine bar (0, 1]
 };
 
 // Gatehouse extension: skip a failing target for a while instead of trying it on every request.

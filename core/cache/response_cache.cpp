@@ -1,0 +1,154 @@
+#include "cache/response_cache.h"
+
+#include "cache/text_embedder.h"
+
+namespace gatehouse {
+
+ResponseCache::ResponseCache(CacheLimits limits, Clock now)
+    : limits_(limits)
+    , now_(std::move(now))
+{
+}
+
+bool ResponseCache::fresh(const CachedAnswer& a, qint64 maxAgeMs, qint64 now) const
+{
+    // The entry's own expiry (set by the request that stored it) and the asking request's max_age
+    // both hold: a request never gets an answer older than it accepts.
+    return now < a.expiresMs && (maxAgeMs <= 0 || now - a.createdMs < maxAgeMs);
+}
+
+void ResponseCache::use(std::uint64_t id, Node& node, qint64 now)
+{
+    // The answer itself is immutable once stored (the store thread may be reading it): the use is
+    // kept in the LRU order here and in the file's last_used_ms.
+    lru_.splice(lru_.begin(), lru_, node.lru);
+    if (persistence_)
+        persistence_->touched(node.answer->key, now);
+    Q_UNUSED(id);
+}
+
+std::shared_ptr<const CachedAnswer> ResponseCache::find(const QByteArray& key, qint64 maxAgeMs)
+{
+    const auto it = byKey_.constFind(key);
+    if (it == byKey_.constEnd())
+        return nullptr;
+    const std::uint64_t id = it.value();
+    Node& node = byId_.at(id);
+    const qint64 now = now_();
+    if (now >= node.answer->expiresMs) {
+        erase(id, true);
+        return nullptr;
+    }
+    if (!fresh(*node.answer, maxAgeMs, now))
+        return nullptr;
+    use(id, node, now);
+    return node.answer;
+}
+
+std::optional<ResponseCache::Hit> ResponseCache::findSimilar(const QByteArray& scope, const std::vector<float>& query,
+                                                             float threshold, qint64 maxAgeMs)
+{
+    const auto bucket = semantic_.find(scope);
+    if (bucket == semantic_.end() || int(query.size()) != bucket->second.dimensions())
+        return std::nullopt;
+    const qint64 now = now_();
+    const auto match = bucket->second.best(query.data(), threshold, [&](std::uint64_t id) {
+        return fresh(*byId_.at(id).answer, maxAgeMs, now);
+    });
+    if (!match)
+        return std::nullopt;
+    Node& node = byId_.at(match->id);
+    use(match->id, node, now);
+    return Hit{node.answer, match->score};
+}
+
+bool ResponseCache::insert(std::shared_ptr<CachedAnswer> answer)
+{
+    if (answer->costBytes() > limits_.maxEntryBytes || answer->costBytes() > limits_.maxBytes || limits_.maxEntries <= 0)
+        return false;
+    if (const auto it = byKey_.constFind(answer->key); it != byKey_.constEnd())
+        erase(it.value(), false);   // replaced: the store overwrites the row
+    answer->lastUsedMs = now_();
+    add(answer);
+    if (persistence_)
+        persistence_->stored(answer);
+    evict();
+    return true;
+}
+
+void ResponseCache::load(std::vector<std::shared_ptr<CachedAnswer>> answers)
+{
+    const qint64 now = now_();
+    for (auto& a : answers) {
+        if (byKey_.contains(a->key) || now >= a->expiresMs || a->costBytes() > limits_.maxEntryBytes)
+            continue;
+        if (a->embedderVersion != TextEmbedder::kVersion || int(a->embedding.size()) != TextEmbedder::kDimensions) {
+            a->embedding.clear();   // another embedder's vectors do not compare with ours
+            a->semanticScope.clear();
+        }
+        add(std::move(a));
+        // Loaded oldest first, each to the front: the newest ends up most recently used.
+    }
+    evict();
+}
+
+void ResponseCache::add(std::shared_ptr<CachedAnswer> answer)
+{
+    const std::uint64_t id = nextId_++;
+    Node node;
+    lru_.push_front(id);
+    node.lru = lru_.begin();
+    if (!answer->semanticScope.isEmpty() && int(answer->embedding.size()) == TextEmbedder::kDimensions) {
+        auto [bucket, created] = semantic_.try_emplace(answer->semanticScope, TextEmbedder::kDimensions);
+        node.row = bucket->second.add(id, answer->embedding.data());
+    }
+    bytes_ += answer->costBytes();
+    byKey_.insert(answer->key, id);
+    node.answer = std::move(answer);
+    byId_.emplace(id, std::move(node));
+}
+
+void ResponseCache::erase(std::uint64_t id, bool persist)
+{
+    const auto it = byId_.find(id);
+    if (it == byId_.end())
+        return;
+    const CachedAnswer& a = *it->second.answer;
+    if (!a.semanticScope.isEmpty() && !a.embedding.empty()) {
+        const auto bucket = semantic_.find(a.semanticScope);
+        if (bucket != semantic_.end()) {
+            if (const auto moved = bucket->second.removeRow(it->second.row))
+                byId_.at(*moved).row = it->second.row;
+            if (bucket->second.size() == 0)
+                semantic_.erase(bucket);
+        }
+    }
+    if (persist && persistence_)
+        persistence_->removed(a.key);
+    bytes_ -= a.costBytes();
+    byKey_.remove(a.key);
+    lru_.erase(it->second.lru);
+    byId_.erase(it);
+}
+
+void ResponseCache::evict()
+{
+    while (!lru_.empty() && (qint64(byId_.size()) > limits_.maxEntries || bytes_ > limits_.maxBytes))
+        erase(lru_.back(), true);
+}
+
+qint64 ResponseCache::clear(const std::optional<QString>& cacheNamespace)
+{
+    std::vector<std::uint64_t> ids;
+    for (const auto& [id, node] : byId_) {
+        if (!cacheNamespace || node.answer->cacheNamespace == *cacheNamespace)
+            ids.push_back(id);
+    }
+    for (const std::uint64_t id : ids)
+        erase(id, false);
+    if (persistence_)
+        persistence_->cleared(cacheNamespace);
+    return qint64(ids.size());
+}
+
+} // namespace gatehouse

@@ -1,0 +1,98 @@
+#pragma once
+// The cache's in-memory index, on the gateway thread: exact lookups by key, semantic lookups by
+// cosine similarity within a scope, LRU eviction under an entry and a byte bound, expiry by the
+// clock it is given. It never touches the disk: a CachePersistence (CacheStore) hears about every
+// change and writes it on its own thread, and hands back what it loaded at start.
+
+#include "cache/cached_answer.h"
+#include "cache/vector_index.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace gatehouse {
+
+struct CacheLimits {
+    qint64 maxEntries = 10'000;
+    qint64 maxBytes = 256LL * 1024 * 1024;
+    qint64 maxEntryBytes = 8LL * 1024 * 1024;   // larger answers are not stored
+};
+
+// Told about changes so they can be persisted; every call comes from the gateway thread.
+class CachePersistence {
+public:
+    virtual ~CachePersistence() = default;
+    virtual void stored(const std::shared_ptr<const CachedAnswer>& answer) = 0;
+    virtual void removed(const QByteArray& key) = 0;
+    virtual void touched(const QByteArray& key, qint64 lastUsedMs) = 0;
+    virtual void cleared(const std::optional<QString>& cacheNamespace) = 0;
+};
+
+class ResponseCache {
+public:
+    using Clock = std::function<qint64()>;   // wall-clock ms since the epoch (entries outlive restarts)
+
+    ResponseCache(CacheLimits limits, Clock now);
+
+    struct Hit {
+        std::shared_ptr<const CachedAnswer> answer;
+        float similarity = 1.0f;
+    };
+
+    // The entry under key if it has not expired and is at most maxAgeMs old; counts as a use (LRU).
+    std::shared_ptr<const CachedAnswer> find(const QByteArray& key, qint64 maxAgeMs);
+    // The most similar entry in scope with similarity >= threshold, fresh as find() requires.
+    std::optional<Hit> findSimilar(const QByteArray& scope, const std::vector<float>& query, float threshold,
+                                   qint64 maxAgeMs);
+
+    // Stores (or replaces) an answer, then evicts least recently used entries down to the limits.
+    // Returns false when the answer alone is over maxEntryBytes (not stored).
+    bool insert(std::shared_ptr<CachedAnswer> answer);
+    // Entries loaded from disk, least recently used first; keys already present are kept as they are.
+    void load(std::vector<std::shared_ptr<CachedAnswer>> answers);
+    // Removes every entry, or those of one namespace; returns how many.
+    qint64 clear(const std::optional<QString>& cacheNamespace = std::nullopt);
+
+    void setPersistence(CachePersistence* p) { persistence_ = p; }
+    const CacheLimits& limits() const { return limits_; }
+    qint64 size() const { return qint64(byId_.size()); }
+    qint64 bytes() const { return bytes_; }
+    qint64 now() const { return now_(); }
+
+private:
+    struct Node {
+        std::shared_ptr<const CachedAnswer> answer;
+        std::list<std::uint64_t>::iterator lru;
+        std::size_t row = 0;   // in the scope's VectorIndex, when it has an embedding
+    };
+
+    bool fresh(const CachedAnswer& a, qint64 maxAgeMs, qint64 now) const;
+    void use(std::uint64_t id, Node& node, qint64 now);
+    void add(std::shared_ptr<CachedAnswer> answer);
+    void erase(std::uint64_t id, bool persist);
+    void evict();
+
+    CacheLimits limits_;
+    Clock now_;
+    CachePersistence* persistence_ = nullptr;
+    std::uint64_t nextId_ = 1;
+    std::unordered_map<std::uint64_t, Node> byId_;
+    QHash<QByteArray, std::uint64_t> byKey_;
+    std::list<std::uint64_t> lru_;                   // front: most recently used
+    struct ByteArrayHash {
+        std::size_t operator()(const QByteArray& b) const { return qHash(b); }
+    };
+    std::unordered_map<QByteArray, VectorIndex, ByteArrayHash> semantic_;   // per scope
+    qint64 bytes_ = 0;
+};
+
+} // namespace gatehouse
