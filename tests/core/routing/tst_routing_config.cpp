@@ -373,6 +373,10 @@ void TestRoutingConfig::invalidConfigs_data()
     row("cache mode", R"({"cache": {"mode": "fuzzy"}})", "cache.mode: must be 'simple' or 'semantic'");
     row("cache max_age negative", R"({"cache": {"mode": "simple", "max_age": -5}})",
         "cache.max_age: must be an integer number of milliseconds >= 0");
+    row("cache similarity_threshold above 1", R"({"cache": {"mode": "semantic", "similarity_threshold": 1.5}})",
+        "cache.similarity_threshold: must be a number above 0 and at most 1");
+    row("cache similarity_threshold not a number", R"({"cache": {"mode": "semantic", "similarityThreshold": "high"}})",
+        "cache.similarityThreshold: must be a number above 0 and at most 1");
     row("custom host", R"({"provider": "openai", "custom_host": "ftp://example.com"})",
         "custom_host: Invalid custom_host: it must be an http:// or https:// base URL", false);
     row("custom host metadata endpoint", R"({"provider": "openai", "custom_host": "http://169.254.169.254/v1"})",
@@ -579,7 +583,7 @@ void TestRoutingConfig::roundTrip_data()
         "default": "b"}, "targets": [{"name": "a", "provider": "openai", "apiKey": "k"}, {"name": "b", "provider": "groq", "weight": 0}]})");
     QTest::newRow("everything") << QByteArray(R"({"id": "x", "name": "n", "total_timeout": 9000, "first_token_timeout": 100,
         "strategy": {"mode": "fallback", "on_status_codes": [500]},
-        "retry": {"attempts": 1, "use_retry_after_header": true}, "cache": {"mode": "semantic", "max_age": 0},
+        "retry": {"attempts": 1, "use_retry_after_header": true}, "cache": {"mode": "semantic", "max_age": 0, "similarity_threshold": 0.85},
         "request_timeout": 50, "custom_host": "https://example.com/v1", "forward_headers": ["X-A"],
         "strict_open_ai_compliance": false, "circuit_breaker": {"window_ms": 5},
         "override_params": {"temperature": 1},
@@ -657,7 +661,7 @@ void TestRoutingConfig::randomInputNeverThrows()
 {
     static const std::vector<std::string> keys{
         "strategy", "mode", "targets", "provider", "api_key", "virtual_key", "weight", "override_params", "retry",
-        "attempts", "on_status_codes", "use_retry_after_header", "cache", "max_age", "request_timeout", "custom_host",
+        "attempts", "on_status_codes", "use_retry_after_header", "cache", "max_age", "similarity_threshold", "request_timeout", "custom_host",
         "forward_headers", "strict_open_ai_compliance", "conditions", "query", "then", "default", "name", "id",
         "total_timeout", "first_token_timeout", "circuit_breaker", "failure_threshold", "window_ms", "cooldown_ms",
         "aws_region", "vertex_service_account_json", "input_guardrails", "metadata.plan", "params.model", "$eq", "$in",
