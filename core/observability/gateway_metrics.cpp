@@ -157,6 +157,11 @@ void GatewayMetrics::observe(const RequestRecord& r)
         overhead_.observe(overhead / 1000.0, kOverheadBuckets);
     if (!r.errorType.isEmpty())
         ++errorsByType_[r.errorType.toStdString()];
+    if (!r.cacheStatus.isEmpty() && r.cacheStatus != QLatin1String("DISABLED")) {
+        ++cacheByStatus_[r.cacheStatus.toStdString()];
+        if ((r.cacheStatus == QLatin1String("HIT") || r.cacheStatus == QLatin1String("SEMANTIC HIT")) && r.totalTokens > 0)
+            cacheSavedTokens_ += quint64(r.totalTokens);
+    }
 }
 
 QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds) const
@@ -219,6 +224,11 @@ QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds) const
     header(out, "gatehouse_errors_total", "counter", "Requests the gateway answered with an error, by OpenAI error type.");
     for (const auto& [type, n] : errorsByType_)
         sample(out, "gatehouse_errors_total", Labels{{{"type", type}}}.text(), double(n));
+    header(out, "gatehouse_cache_requests_total", "counter", "Requests that consulted the response cache, by x-portkey-cache-status.");
+    for (const auto& [status, n] : cacheByStatus_)
+        sample(out, "gatehouse_cache_requests_total", Labels{{{"status", status}}}.text(), double(n));
+    header(out, "gatehouse_cache_saved_tokens_total", "counter", "Total tokens of the answers served from the cache (not sent to a provider).");
+    sample(out, "gatehouse_cache_saved_tokens_total", {}, double(cacheSavedTokens_));
     header(out, "gatehouse_gateway_overhead_seconds", "histogram", "Time the gateway added: total minus upstream time.");
     renderHistogram(out, "gatehouse_gateway_overhead_seconds", Labels{}, overhead_, kOverheadBuckets);
     header(out, "gatehouse_in_flight_requests", "gauge", "Requests being served now.");

@@ -54,6 +54,8 @@ private:
     std::unordered_map<std::string, Series> series_;   // key: provider '\n' model
     Histogram<kOverheadBuckets.size()> overhead_;
     std::map<std::string, quint64> errorsByType_;
+    std::map<std::string, quint64> cacheByStatus_;   // x-portkey-cache-status values: six at most
+    quint64 cacheSavedTokens_ = 0;                    // total tokens of answers served from the cache
 };
 
 } // namespace gatehouse

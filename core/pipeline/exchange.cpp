@@ -444,6 +444,7 @@ void Exchange::serveCached(const CachedAnswer& answer)
         record_.promptTokens = u->promptTokens;
         record_.completionTokens = u->completionTokens;
         record_.totalTokens = u->totalTokens;
+        record_.cachedTokens = u->cachedTokens;
     }
     committed_ = true;
     const HeaderList stored{{QByteArrayLiteral("content-type"), answer.contentType}};
@@ -451,6 +452,8 @@ void Exchange::serveCached(const CachedAnswer& answer)
     if (answer.stream) {
         writer_->sendHead(answer.status, headers, ResponseWriter::kChunked);
         captureResponse(answer.body);
+        if (record_.responseBodyTruncated)
+            record_.responseTail = answer.body.right(kStreamTailBytes);
         writer_->sendBody(answer.body);   // may abort the exchange if the client is gone
         writer_->finish();
     } else {

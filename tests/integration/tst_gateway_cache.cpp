@@ -70,6 +70,11 @@ private Q_SLOTS:
         QCOMPARE(hit->cacheKey, miss->cacheKey);
         QCOMPARE(hit->attempts, 0);        // no upstream call
         QCOMPARE(hit->upstreamMs, -1.0);
+
+        const auto metrics = roundTrip(gw_.port(), httpRequest("GET", "/metrics", {}));
+        QVERIFY(metrics);
+        QVERIFY2(metrics->body.contains("gatehouse_cache_requests_total{status=\"HIT\"} 1\n"), metrics->body.constData());
+        QVERIFY(metrics->body.contains("gatehouse_cache_requests_total{status=\"MISS\"} 1\n"));
     }
 
     void withoutCacheConfigTheStatusIsDisabled()
