@@ -40,6 +40,7 @@ public:
     void storeStream(int status, QByteArrayView contentType);
 
     Status status() const { return status_; }
+    bool servedAnswer() const { return status_ == Status::Hit || status_ == Status::SemanticHit; }
     QByteArray statusText() const;
     QString keyHex() const { return key_.exact.isEmpty() ? QString() : key_.hex(); }
     double similarity() const { return similarity_; }   // -1 unless a semantic lookup ran

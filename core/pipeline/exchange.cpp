@@ -715,7 +715,7 @@ void Exchange::onRouteDone(RouteOutcome o)
     deadlineTimer_.stop();
     record_.targetPath = QString::fromStdString(o.path);
     record_.retries = o.retryCount;
-    record_.attempts = o.attempts;   // calls made; the attempt log also lists targets skipped by an open circuit
+    record_.attempts = o.attempts - (cache_.servedAnswer() ? 1 : 0);   // calls made (a cache hit is none); the attempt log also lists targets skipped by an open circuit
     for (const AttemptRecord& a : record_.attemptLog) {
         if (a.path != record_.targetPath)
             record_.fallbackUsed = true;
