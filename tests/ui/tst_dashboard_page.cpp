@@ -215,7 +215,14 @@ void TestDashboardPage::coarserBucketsForLongRanges()
     QCOMPARE(d.buckets[index].minuteMs, start);
     QCOMPARE(d.buckets[index].count, 50);
     QCOMPARE(d.buckets[index].p95Ms, e.percentile(95));
-    QCOMPARE(d.buckets[0].count, 0);   // hours before any record: zeros, drawn as such
+    QCOMPARE(d.buckets[0].count, 0);   // hours before any record: zero requests, drawn as such ...
+    QCOMPARE(page->requestsChart()->drawn().back().points.size(), d.buckets.size());
+    // ... but no latency: those buckets are left out of the latency lines, not drawn as 0 ms.
+    const auto withRequests = std::size_t(std::count_if(d.buckets.begin(), d.buckets.end(),
+                                                        [](const MinuteStats& s) { return s.count > 0; }));
+    QCOMPARE(withRequests, std::size_t(13));   // 12 whole 5-minute buckets of data and one with a single record
+    for (const TimeSeriesChart::Drawn& line : page->latencyChart()->drawn())
+        QCOMPARE(line.points.size(), withRequests);
 }
 
 void TestDashboardPage::breakdownTopGroupsAndOther()

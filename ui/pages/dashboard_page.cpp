@@ -357,6 +357,9 @@ void DashboardPage::apply(const DashboardData& d)
             v[i] = field(d.buckets[i]);
         return v;
     };
+    std::vector<bool> hasRequests(n);
+    for (std::size_t i = 0; i < n; ++i)
+        hasRequests[i] = d.buckets[i].count > 0;
     // Requests by group (stacked), or the total when there are no groups.
     std::vector<ChartSeries> requests;
     std::size_t colour = 0;
@@ -370,14 +373,14 @@ void DashboardPage::apply(const DashboardData& d)
     requestsChart_->setSeries(d.fromMs, d.bucketMs, requests, TimeSeriesChart::Style::StackedAreas);
 
     errorsChart_->setSeries(d.fromMs, d.bucketMs,
-                            {{tr("all errors"), column([](const MinuteStats& s) { return percent(s.errors, s.count); }), kPalette[3]},
-                             {tr("4xx"), column([](const MinuteStats& s) { return percent(s.clientErrors, s.count); }), kPalette[1]},
-                             {tr("5xx"), column([](const MinuteStats& s) { return percent(s.serverErrors, s.count); }), kPalette[6]}},
+                            {{tr("all errors"), column([](const MinuteStats& s) { return percent(s.errors, s.count); }), kPalette[3], hasRequests},
+                             {tr("4xx"), column([](const MinuteStats& s) { return percent(s.clientErrors, s.count); }), kPalette[1], hasRequests},
+                             {tr("5xx"), column([](const MinuteStats& s) { return percent(s.serverErrors, s.count); }), kPalette[6], hasRequests}},
                             TimeSeriesChart::Style::Lines);
     latencyChart_->setSeries(d.fromMs, d.bucketMs,
-                             {{tr("p50"), column([](const MinuteStats& s) { return s.p50Ms; }), kPalette[2]},
-                              {tr("p95"), column([](const MinuteStats& s) { return s.p95Ms; }), kPalette[1]},
-                              {tr("p99"), column([](const MinuteStats& s) { return s.p99Ms; }), kPalette[3]}},
+                             {{tr("p50"), column([](const MinuteStats& s) { return s.p50Ms; }), kPalette[2], hasRequests},
+                              {tr("p95"), column([](const MinuteStats& s) { return s.p95Ms; }), kPalette[1], hasRequests},
+                              {tr("p99"), column([](const MinuteStats& s) { return s.p99Ms; }), kPalette[3], hasRequests}},
                              TimeSeriesChart::Style::Lines);
     tokensChart_->setSeries(d.fromMs, d.bucketMs,
                             {{tr("prompt"), column([](const MinuteStats& s) { return double(s.promptTokens); }), kPalette[0]},

@@ -65,6 +65,15 @@ void TimeSeriesChart::setSeries(qint64 fromMs, qint64 bucketMs, const std::vecto
         buckets = std::max(buckets, s.values.size());
     const qint64 untilMs = fromMs + qint64(buckets) * bucketMs;
     x_->setFormat(timeFormat(untilMs - fromMs));
+    // Ticks on bucket boundaries at even steps (15 min: every 3 min, 1 h: 10 min, 7 d: a day).
+    int intervals = 6;
+    for (int candidate : {6, 5, 7, 8, 4}) {
+        if (buckets > 0 && buckets % std::size_t(candidate) == 0) {
+            intervals = candidate;
+            break;
+        }
+    }
+    x_->setTickCount(intervals + 1);
     x_->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(untilMs));
 
     double top = 0;
@@ -73,6 +82,8 @@ void TimeSeriesChart::setSeries(qint64 fromMs, qint64 bucketMs, const std::vecto
         auto* upper = new QLineSeries;
         upper->setName(s.name);
         for (std::size_t i = 0; i < s.values.size(); ++i) {
+            if (style == Style::Lines && i < s.present.size() && !s.present[i])
+                continue;
             const double x = double(fromMs + qint64(i) * bucketMs);
             const double y = style == Style::StackedAreas ? base[i] + s.values[i] : s.values[i];
             upper->append(x, y);
@@ -82,6 +93,7 @@ void TimeSeriesChart::setSeries(qint64 fromMs, qint64 bucketMs, const std::vecto
         pen.setWidthF(style == Style::Lines ? 2.0 : 1.0);
         if (style == Style::Lines) {
             upper->setPen(pen);
+            upper->setPointsVisible(upper->count() <= 20);   // so a lone bucket between gaps shows
             c->addSeries(upper);
             upper->attachAxis(x_);
             upper->attachAxis(y_);

@@ -19,6 +19,9 @@ struct ChartSeries {
     QString name;
     std::vector<double> values;   // one per bucket
     QColor color;
+    // Lines only: buckets without a value (no requests: no latency, no error rate) are left out
+    // rather than drawn as 0. Empty: every bucket has one.
+    std::vector<bool> present;
 };
 
 class TimeSeriesChart : public QChartView {
@@ -35,7 +38,7 @@ public:
     void setIntegral(bool integral) { integral_ = integral; }
 
     // What is drawn, for tests: each series' name and points (x = bucket start in ms; stacked areas
-    // give their upper line, i.e. the running sum).
+    // give their upper line, i.e. the running sum; lines skip absent buckets).
     struct Drawn {
         QString name;
         std::vector<QPointF> points;
