@@ -366,9 +366,9 @@ void DashboardPage::apply(const DashboardData& d)
     for (const DashboardGroup& g : d.groups)
         requests.push_back({DashboardGroupModel::label(g, d.query.groupBy.kind),
                             std::vector<double>(g.counts.begin(), g.counts.end()),
-                            g.other ? kOther : kPalette[colour++ % std::size(kPalette)]});
+                            g.other ? kOther : kPalette[colour++ % std::size(kPalette)], {}});
     if (requests.empty())
-        requests.push_back({tr("all"), column([](const MinuteStats& s) { return double(s.count); }), kPalette[0]});
+        requests.push_back({tr("all"), column([](const MinuteStats& s) { return double(s.count); }), kPalette[0], {}});
     requestsChart_->chart()->setTitle(tr("Requests %1").arg(bucketName(d.bucketMs)));
     requestsChart_->setSeries(d.fromMs, d.bucketMs, requests, TimeSeriesChart::Style::StackedAreas);
 
@@ -383,8 +383,8 @@ void DashboardPage::apply(const DashboardData& d)
                               {tr("p99"), column([](const MinuteStats& s) { return s.p99Ms; }), kPalette[3], hasRequests}},
                              TimeSeriesChart::Style::Lines);
     tokensChart_->setSeries(d.fromMs, d.bucketMs,
-                            {{tr("prompt"), column([](const MinuteStats& s) { return double(s.promptTokens); }), kPalette[0]},
-                             {tr("completion"), column([](const MinuteStats& s) { return double(s.completionTokens); }), kPalette[4]}},
+                            {{tr("prompt"), column([](const MinuteStats& s) { return double(s.promptTokens); }), kPalette[0], {}},
+                             {tr("completion"), column([](const MinuteStats& s) { return double(s.completionTokens); }), kPalette[4], {}}},
                             TimeSeriesChart::Style::StackedAreas);
 
     groupModel_->setGroups(d.groups, t.count, d.query.groupBy.kind);
