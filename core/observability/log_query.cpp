@@ -197,7 +197,7 @@ std::vector<MinuteStats> LogReader::aggregate(const LogFilter& filter, const Gro
     }
     values << c.values;
     const QString sql = QStringLiteral("SELECT r.received_ms, %1, r.status, r.total_ms, r.prompt_tokens,"
-                                       " r.completion_tokens, r.total_tokens FROM requests r%2%3")
+                                       " r.completion_tokens, r.total_tokens, r.cost_usd, r.price_known FROM requests r%2%3")
                             .arg(group, join, c.where);
     QSqlQuery q(db_.db());
     if (!run(q, sql, values, &lastError_))
@@ -230,6 +230,10 @@ std::vector<MinuteStats> LogReader::aggregate(const LogFilter& filter, const Gro
         s.promptTokens += q.value(4).toLongLong();
         s.completionTokens += q.value(5).toLongLong();
         s.totalTokens += q.value(6).toLongLong();
+        if (q.value(8).toInt()) {   // cost only where the catalog knew the price
+            s.costUsd += q.value(7).toDouble();
+            ++s.priced;
+        }
     }
     out.reserve(buckets.size());
     for (auto& [key, b] : buckets) {

@@ -57,6 +57,8 @@ struct MinuteStats {
     qint64 promptTokens = 0;   // sums over the requests that reported usage
     qint64 completionTokens = 0;
     qint64 totalTokens = 0;
+    double costUsd = 0;        // sum over the requests whose price was known
+    qint64 priced = 0;         // how many requests that was
 };
 
 // One trace in a list of traces: its requests that match the filter, summed.

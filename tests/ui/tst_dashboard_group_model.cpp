@@ -23,6 +23,10 @@ DashboardGroup group(const QString& name, qint64 count, qint64 errors, double p9
     g.totals.promptTokens = count * 10;
     g.totals.completionTokens = count * 20;
     g.counts = {count / 2, count - count / 2};
+    if (!other) {
+        g.totals.costUsd = count * 0.005;
+        g.totals.priced = count;
+    }
     return g;
 }
 
@@ -73,6 +77,8 @@ void TestDashboardGroupModel::cellsText()
     QCOMPARE(text(1, DashboardGroupModel::ErrorRateColumn), locale.toString(100.0, 'f', 1) + QLatin1Char('%'));
     QCOMPARE(text(2, DashboardGroupModel::GroupColumn), QStringLiteral("other"));
     QCOMPARE(text(2, DashboardGroupModel::P95Column), QStringLiteral("\u2014"));
+    QCOMPARE(text(2, DashboardGroupModel::CostColumn), QStringLiteral("\u2014"));   // nothing priced
+    QCOMPARE(text(0, DashboardGroupModel::CostColumn), QLatin1Char('$') + locale.toString(0.4, 'f', 4));
     QVERIFY(!model.index(2, DashboardGroupModel::P95Column).data(Qt::ToolTipRole).toString().isEmpty());
     QCOMPARE(model.index(2, DashboardGroupModel::RequestsColumn).data(DashboardGroupModel::ValueRole).toLongLong(), 5);
 

@@ -39,7 +39,8 @@ constexpr qint64 kFrom = kUntil - 60 * kMinute;
 constexpr int kInRange = 600;   // one every 6 s over the hour
 
 struct Expected {
-    qint64 count = 0, errors = 0, client = 0, server = 0, prompt = 0, completion = 0;
+    qint64 count = 0, errors = 0, client = 0, server = 0, prompt = 0, completion = 0, priced = 0;
+    double cost = 0;
     std::vector<double> latencies;
     void add(const RequestRecord& r)
     {
@@ -49,6 +50,10 @@ struct Expected {
         server += r.status >= 500;
         prompt += std::max<qint64>(r.promptTokens, 0);
         completion += std::max<qint64>(r.completionTokens, 0);
+        if (r.priceKnown) {
+            cost += r.costUsd;
+            ++priced;
+        }
         latencies.push_back(r.totalMs);
     }
     double percentile(int p) const
@@ -143,12 +148,17 @@ void TestDashboardPage::headlineNumbers()
     QCOMPARE(d.totals.p95Ms, e.percentile(95));
     QCOMPARE(d.totals.promptTokens, e.prompt);
     QCOMPARE(d.totals.completionTokens, e.completion);
+    QCOMPARE(d.totals.priced, e.priced);
+    QVERIFY(qAbs(d.totals.costUsd - e.cost) < 1e-9);
+    QVERIFY(e.priced > 0 && e.priced < e.count);
 
     const QLocale locale;
     QCOMPARE(page->requestsTile()->value(), locale.toString(e.count));
     QCOMPARE(page->errorsTile()->value(), locale.toString(100.0 * double(e.errors) / double(e.count), 'f', 1) + QLatin1Char('%'));
     QCOMPARE(page->latencyTile()->value(), formatMs(e.percentile(95)) + QStringLiteral(" ms"));
     QCOMPARE(page->tokensTile()->value(), locale.toString(e.prompt + e.completion));
+    QCOMPARE(page->costTile()->value(), QLatin1Char('$') + locale.toString(e.cost, 'f', e.cost < 1 ? 4 : 2));
+    QCOMPARE(page->costTile()->detail(), QStringLiteral("%1 of %2 requests priced").arg(locale.toString(e.priced), locale.toString(e.count)));
 }
 
 void TestDashboardPage::bucketsOfTheHour()

@@ -53,6 +53,7 @@ QVariant DashboardGroupModel::value(const DashboardGroup& g, int column) const
     case P99Column: return t.p99Ms;
     case PromptTokensColumn: return t.promptTokens;
     case CompletionTokensColumn: return t.completionTokens;
+    case CostColumn: return t.priced > 0 ? t.costUsd : -1.0;
     default: return {};
     }
 }
@@ -78,6 +79,7 @@ QVariant DashboardGroupModel::data(const QModelIndex& index, int role) const
         case P99Column:
             // "other" sums several groups; their percentiles cannot be combined from the totals.
             return v.toDouble() < 0 ? formatMs(-1) : formatMs(v.toDouble()) + QStringLiteral(" ms");
+        case CostColumn: return formatCostUsd(g.totals.costUsd, g.totals.priced);
         default: return locale.toString(v.toLongLong());
         }
     }
@@ -106,6 +108,7 @@ QVariant DashboardGroupModel::headerData(int section, Qt::Orientation orientatio
     case P99Column: return tr("p99");
     case PromptTokensColumn: return tr("Prompt tokens");
     case CompletionTokensColumn: return tr("Completion tokens");
+    case CostColumn: return tr("Cost");
     default: return {};
     }
 }

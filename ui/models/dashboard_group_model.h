@@ -24,6 +24,7 @@ public:
         P99Column,
         PromptTokensColumn,
         CompletionTokensColumn,
+        CostColumn,         // USD over the requests with a known price
         ColumnCount
     };
     Q_ENUM(Column)

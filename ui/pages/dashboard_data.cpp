@@ -1,6 +1,7 @@
 #include "pages/dashboard_data.h"
 
 #include <QDateTime>
+#include <QLocale>
 
 #include <algorithm>
 #include <map>
@@ -108,6 +109,8 @@ DashboardData loadDashboard(LogReader& reader, const DashboardQuery& query)
         o.promptTokens += g.promptTokens;
         o.completionTokens += g.completionTokens;
         o.totalTokens += g.totalTokens;
+        o.costUsd += g.costUsd;
+        o.priced += g.priced;
     }
     const bool hasOther = !d.groups.empty() && d.groups.back().other;
     for (const MinuteStats& s : reader.aggregate(filter, query.groupBy, d.bucketMs)) {
@@ -121,6 +124,13 @@ DashboardData loadDashboard(LogReader& reader, const DashboardQuery& query)
     if (!reader.lastError().isEmpty())
         return fail();
     return d;
+}
+
+QString formatCostUsd(double usd, qint64 priced)
+{
+    if (priced <= 0)
+        return QStringLiteral("\u2014");
+    return QLatin1Char('$') + QLocale().toString(usd, 'f', usd < 1 ? 4 : 2);
 }
 
 } // namespace gatehouse

@@ -48,6 +48,9 @@ struct DashboardData {
 
 DashboardData loadDashboard(LogReader& reader, const DashboardQuery& query);
 
+// "$0.0123" under a dollar, "$12.34" above; "—" when no request had a known price.
+QString formatCostUsd(double usd, qint64 priced);
+
 } // namespace gatehouse
 
 Q_DECLARE_METATYPE(gatehouse::DashboardQuery)

@@ -107,7 +107,8 @@ DashboardPage::DashboardPage(const QString& logPath, QWidget* parent)
     errorsTile_ = new StatTile(tr("Error rate"), content_);
     latencyTile_ = new StatTile(tr("Latency p95"), content_);
     tokensTile_ = new StatTile(tr("Tokens"), content_);
-    for (StatTile* t : {requestsTile_, errorsTile_, latencyTile_, tokensTile_})
+    costTile_ = new StatTile(tr("Cost"), content_);
+    for (StatTile* t : {requestsTile_, errorsTile_, latencyTile_, tokensTile_, costTile_})
         tiles->addWidget(t);
     contentLayout->addLayout(tiles);
 
@@ -349,6 +350,10 @@ void DashboardPage::apply(const DashboardData& d)
                            tr("p50 %1 ms, p99 %2 ms").arg(formatMs(t.p50Ms), formatMs(t.p99Ms)));
     tokensTile_->setValue(compact(t.promptTokens + t.completionTokens),
                           tr("%1 prompt, %2 completion").arg(compact(t.promptTokens), compact(t.completionTokens)));
+    // Requests to models without a catalog price add nothing; the detail says how many were priced.
+    costTile_->setValue(formatCostUsd(t.costUsd, t.priced),
+                        t.priced > 0 ? tr("%1 of %2 requests priced").arg(compact(t.priced), compact(t.count))
+                                     : tr("no request had a known price"));
 
     const std::size_t n = d.buckets.size();
     const auto column = [&](auto field) {

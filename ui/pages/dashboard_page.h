@@ -49,6 +49,7 @@ public:
     StatTile* errorsTile() const { return errorsTile_; }
     StatTile* latencyTile() const { return latencyTile_; }
     StatTile* tokensTile() const { return tokensTile_; }
+    StatTile* costTile() const { return costTile_; }
     TimeSeriesChart* requestsChart() const { return requestsChart_; }
     TimeSeriesChart* errorsChart() const { return errorsChart_; }
     TimeSeriesChart* latencyChart() const { return latencyChart_; }
@@ -102,6 +103,7 @@ private:
     StatTile* errorsTile_ = nullptr;
     StatTile* latencyTile_ = nullptr;
     StatTile* tokensTile_ = nullptr;
+    StatTile* costTile_ = nullptr;
     TimeSeriesChart* requestsChart_ = nullptr;
     TimeSeriesChart* errorsChart_ = nullptr;
     TimeSeriesChart* latencyChart_ = nullptr;

@@ -572,7 +572,8 @@ namespace {
 
 // The aggregate computed here from the records themselves, for comparison with SQL + C++ in LogReader.
 struct Expected {
-    qint64 count = 0, errors = 0, client = 0, server = 0, prompt = 0, completion = 0, total = 0;
+    qint64 count = 0, errors = 0, client = 0, server = 0, prompt = 0, completion = 0, total = 0, priced = 0;
+    double cost = 0;
     std::vector<double> latencies;
 };
 
@@ -592,6 +593,10 @@ void add(Expected& e, const RequestRecord& r)
     e.prompt += std::max<qint64>(r.promptTokens, 0);
     e.completion += std::max<qint64>(r.completionTokens, 0);
     e.total += std::max<qint64>(r.totalTokens, 0);
+    if (r.priceKnown) {
+        e.cost += r.costUsd;
+        ++e.priced;
+    }
     e.latencies.push_back(r.totalMs);
 }
 
@@ -599,6 +604,7 @@ bool same(const MinuteStats& s, const Expected& e)
 {
     return s.count == e.count && s.errors == e.errors && s.clientErrors == e.client && s.serverErrors == e.server
         && s.promptTokens == e.prompt && s.completionTokens == e.completion && s.totalTokens == e.total
+        && s.priced == e.priced && qAbs(s.costUsd - e.cost) <= 1e-9 * std::max(1.0, e.cost)   // sums in another order
         && s.p50Ms == rankPercentile(e.latencies, 50) && s.p95Ms == rankPercentile(e.latencies, 95)
         && s.p99Ms == rankPercentile(e.latencies, 99);
 }
@@ -664,6 +670,7 @@ void TestLogQuery::aggregatesWholeRange()
     QCOMPARE(whole[0].minuteMs, from);
     QVERIFY(same(whole[0], all));
     QVERIFY(all.client > 0 && all.server > 0 && all.errors > all.client + all.server);   // the data has all three kinds
+    QVERIFY(all.priced > 0 && all.priced < all.count);   // and priced and unpriced requests
 
     const std::vector<MinuteStats> byEnv = reader.aggregate(f, GroupBy::metadata(QStringLiteral("env")), 0);
     QCOMPARE(byEnv.size(), expected.size());
