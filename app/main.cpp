@@ -17,6 +17,7 @@
 #include "keys/key_vault.h"
 #include "log_query_worker.h"
 #include "main_window.h"
+#include "pages/dashboard_page.h"
 #include "pages/logs_page.h"
 #include "pages/traces_page.h"
 #include "routing/config_watcher.h"
@@ -32,6 +33,15 @@
 using namespace gatehouse;
 
 namespace {
+
+// Charts from the request log, refreshed as rows are written; with no log the page explains how to get one.
+void addDashboardPage(MainWindow& window, LogStore* log)
+{
+    auto* page = new DashboardPage(log ? log->path() : QString());
+    if (log)
+        QObject::connect(log, &LogStore::recordsWritten, page, &DashboardPage::notifyRecordsWritten);
+    window.addPage(page, QObject::tr("Dashboard"));
+}
 
 int runGui(QApplication& app, const AppOptions& options)
 {
@@ -83,6 +93,7 @@ int runGui(QApplication& app, const AppOptions& options)
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(exportError));
         return 2;
     }
+    addDashboardPage(window, requestLog.store());
     window.show();
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);

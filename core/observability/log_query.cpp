@@ -19,6 +19,7 @@ constexpr qint64 kMinuteMs = 60 * 1000;
 
 bool run(QSqlQuery& q, const QString& sql, const QVariantList& values, QString* error)
 {
+    error->clear();   // lastError() is that of the last call: empty after a success
     q.setForwardOnly(true);   // no client-side row cache for a one-pass read
     if (!q.prepare(sql)) {
         *error = q.lastError().text();
@@ -33,10 +34,10 @@ bool run(QSqlQuery& q, const QString& sql, const QVariantList& values, QString* 
     return true;
 }
 
-// Floor division: minutes before 1970 would otherwise round towards zero.
-qint64 minuteOf(qint64 ms)
+// Floor division: buckets before 1970 would otherwise round towards zero.
+qint64 bucketOf(qint64 ms, qint64 bucketMs)
 {
-    return (ms >= 0 ? ms / kMinuteMs : (ms - kMinuteMs + 1) / kMinuteMs) * kMinuteMs;
+    return (ms >= 0 ? ms / bucketMs : (ms - bucketMs + 1) / bucketMs) * bucketMs;
 }
 
 } // namespace
@@ -173,6 +174,12 @@ std::vector<RequestRecord> LogReader::traceRecords(const QString& traceId, int l
 
 std::vector<MinuteStats> LogReader::aggregatePerMinute(const LogFilter& filter, const GroupBy& groupBy)
 {
+    return aggregate(filter, groupBy, kMinuteMs);
+}
+
+std::vector<MinuteStats> LogReader::aggregate(const LogFilter& filter, const GroupBy& groupBy, qint64 bucketMs)
+{
+    const qint64 wholeStart = filter.from ? filter.from->toMSecsSinceEpoch() : 0;
     std::vector<MinuteStats> out;
     const SqlCondition c = sqlCondition(filter, fullText_);
     QString group = QStringLiteral("''");
@@ -190,7 +197,7 @@ std::vector<MinuteStats> LogReader::aggregatePerMinute(const LogFilter& filter, 
     }
     values << c.values;
     const QString sql = QStringLiteral("SELECT r.received_ms, %1, r.status, r.total_ms, r.prompt_tokens,"
-                                       " r.completion_tokens, r.total_tokens FROM requests r%2%3")
+                                       " r.completion_tokens, r.total_tokens, r.cost_usd, r.price_known FROM requests r%2%3")
                             .arg(group, join, c.where);
     QSqlQuery q(db_.db());
     if (!run(q, sql, values, &lastError_))
@@ -202,7 +209,7 @@ std::vector<MinuteStats> LogReader::aggregatePerMinute(const LogFilter& filter, 
     };
     std::map<std::pair<qint64, QString>, Bucket> buckets;
     while (q.next()) {
-        const qint64 minute = minuteOf(q.value(0).toLongLong());
+        const qint64 minute = bucketMs > 0 ? bucketOf(q.value(0).toLongLong(), bucketMs) : wholeStart;
         QString name = q.value(1).toString();
         Bucket& b = buckets[{minute, name}];
         MinuteStats& s = b.stats;
@@ -214,11 +221,19 @@ std::vector<MinuteStats> LogReader::aggregatePerMinute(const LogFilter& filter, 
         const int status = q.value(2).toInt();
         if (status >= 400 || status == 0)
             ++s.errors;
+        if (status >= 500)
+            ++s.serverErrors;
+        else if (status >= 400)
+            ++s.clientErrors;
         b.latencies.push_back(q.value(3).toDouble());
         // NULL: the upstream did not report usage; it adds nothing.
         s.promptTokens += q.value(4).toLongLong();
         s.completionTokens += q.value(5).toLongLong();
         s.totalTokens += q.value(6).toLongLong();
+        if (q.value(8).toInt()) {   // cost only where the catalog knew the price
+            s.costUsd += q.value(7).toDouble();
+            ++s.priced;
+        }
     }
     out.reserve(buckets.size());
     for (auto& [key, b] : buckets) {
@@ -229,6 +244,22 @@ std::vector<MinuteStats> LogReader::aggregatePerMinute(const LogFilter& filter, 
         out.push_back(std::move(b.stats));
     }
     return out;
+}
+
+QStringList LogReader::metadataKeys(int limit)
+{
+    // A skip scan over the (key, value) index: each step seeks the next larger key.
+    static const QString sql = QStringLiteral(
+        "WITH RECURSIVE k(key) AS (SELECT min(key) FROM request_metadata"
+        " UNION ALL SELECT (SELECT min(key) FROM request_metadata WHERE key > k.key) FROM k WHERE k.key IS NOT NULL)"
+        " SELECT key FROM k WHERE key IS NOT NULL LIMIT ?");
+    QStringList keys;
+    QSqlQuery q(db_.db());
+    if (!run(q, sql, {limit}, &lastError_))
+        return keys;
+    while (q.next())
+        keys << q.value(0).toString();
+    return keys;
 }
 
 } // namespace gatehouse

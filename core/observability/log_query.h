@@ -9,6 +9,7 @@
 #include "observability/sqlite_connection.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <vector>
@@ -42,18 +43,22 @@ struct GroupBy {
     static GroupBy metadata(const QString& key) { return {Kind::Metadata, key}; }
 };
 
-// One minute (UTC, by received time) of one group.
+// One minute (UTC, by received time) of one group, or one bucket of LogReader::aggregate().
 struct MinuteStats {
-    qint64 minuteMs = 0;       // start of the minute, ms since the epoch
+    qint64 minuteMs = 0;       // start of the minute (of the bucket), ms since the epoch
     QString group;             // empty for GroupBy::none()
     qint64 count = 0;
     qint64 errors = 0;         // status >= 400 or 0
+    qint64 clientErrors = 0;   // 4xx (part of errors)
+    qint64 serverErrors = 0;   // >= 500 (part of errors); errors - both = no answer at all (status 0)
     double p50Ms = 0;          // total latency, nearest-rank percentiles (percentile.h)
     double p95Ms = 0;
     double p99Ms = 0;
     qint64 promptTokens = 0;   // sums over the requests that reported usage
     qint64 completionTokens = 0;
     qint64 totalTokens = 0;
+    double costUsd = 0;        // sum over the requests whose price was known
+    qint64 priced = 0;         // how many requests that was
 };
 
 // One trace in a list of traces: its requests that match the filter, summed.
@@ -74,7 +79,7 @@ public:
     void close() { db_.close(); }
     bool isOpen() const { return db_.isOpen(); }
     bool hasFullTextIndex() const { return fullText_; }
-    QString lastError() const { return lastError_; }   // of the last failed call
+    QString lastError() const { return lastError_; }   // of the last call; empty when it succeeded
 
     // Up to limit rows matching filter, after the cursor (nullopt: the newest). On error: an empty
     // page and lastError().
@@ -93,6 +98,14 @@ public:
 
     // Ordered by minute, then group.
     std::vector<MinuteStats> aggregatePerMinute(const LogFilter& filter, const GroupBy& groupBy = {});
+    // The same over buckets of bucketMs (> 0), aligned to multiples of bucketMs since the epoch (UTC),
+    // with each bucket's own exact percentiles (minute percentiles cannot be merged). bucketMs <= 0:
+    // one bucket per group over the whole filter, starting at filter.from (0 without one).
+    std::vector<MinuteStats> aggregate(const LogFilter& filter, const GroupBy& groupBy, qint64 bucketMs);
+
+    // Distinct metadata keys, sorted, at most limit: what a "group by" choice can offer. One index
+    // seek per key, so it stays fast on millions of rows.
+    QStringList metadataKeys(int limit = 100);
 
 private:
     SqliteConnection db_;

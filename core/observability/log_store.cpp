@@ -37,6 +37,7 @@ bool LogStore::open(const QString& path, QString* error)
     writer->setStoreBodies(storeBodies_);
     writer->moveToThread(thread_.get());
     connect(writer, &LogWriter::writeFailed, this, &LogStore::writeFailed);   // queued: other thread
+    connect(writer, &LogWriter::rowsWritten, this, &LogStore::recordsWritten);
     thread_->start();
 
     bool ok = false;

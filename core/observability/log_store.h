@@ -64,6 +64,9 @@ public:
 Q_SIGNALS:
     void backlogFull(qint64 rejectedSoFar);   // emitted by each append() that refused records
     void writeFailed(const QString& message);
+    // After the writer committed rows (at most once per drain): readers such as the dashboard may
+    // look again. Counts only; no record data crosses.
+    void recordsWritten(qint64 rows);
     void retentionApplied(const gatehouse::RetentionResult& result);
 
 private:

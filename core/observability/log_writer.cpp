@@ -75,15 +75,21 @@ void LogWriter::drain(bool force)
 {
     if ((paused_ && !force) || !db_.isOpen())
         return;
+    qint64 committed = 0;
     for (;;) {
         const std::vector<RecordQueue::Slice> chunk = queue_->take(kRowsPerTransaction);
-        if (chunk.empty())
+        if (chunk.empty()) {
+            if (committed > 0)
+                Q_EMIT rowsWritten(committed);
             return;
+        }
         qint64 rows = 0;
         for (const RecordQueue::Slice& s : chunk)
             rows += qint64(s.end - s.begin);
         QString error;
         const bool ok = writeChunk(chunk, &error);
+        if (ok)
+            committed += rows;
         if (queue_->finished(ok ? rows : 0, ok ? 0 : rows))
             qInfo("log store: backlog drained, %lld records rejected so far", queue_->rejected());
         if (!ok && !failing_) {

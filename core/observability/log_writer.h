@@ -43,6 +43,7 @@ public:
 
 Q_SIGNALS:
     void writeFailed(const QString& message);   // once when writes start failing, not per batch
+    void rowsWritten(qint64 rows);               // once per drain that committed rows: readers may refresh
 
 private:
     bool writeChunk(const std::vector<RecordQueue::Slice>& chunk, QString* error);

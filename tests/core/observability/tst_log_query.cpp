@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <numeric>
 #include <random>
 #include <set>
@@ -83,6 +84,9 @@ private Q_SLOTS:
     void aggregatesPerMinute();
     void aggregatesGroupedByMetadata();
     void tracesListAndRecords();
+    void aggregatesInLargerBuckets();
+    void aggregatesWholeRange();
+    void listsMetadataKeys();
 
 private:
     QTemporaryDir dir_;
@@ -562,6 +566,135 @@ void TestLogQuery::tracesListAndRecords()
     for (std::size_t i = 1; i < trace.size(); ++i)
         QVERIFY(trace[i - 1].receivedAt <= trace[i].receivedAt);
     QVERIFY(trace.front().requestBody.isEmpty());   // no bodies for a tree
+}
+
+namespace {
+
+// The aggregate computed here from the records themselves, for comparison with SQL + C++ in LogReader.
+struct Expected {
+    qint64 count = 0, errors = 0, client = 0, server = 0, prompt = 0, completion = 0, total = 0, priced = 0;
+    double cost = 0;
+    std::vector<double> latencies;
+};
+
+double rankPercentile(std::vector<double> v, int p)
+{
+    std::sort(v.begin(), v.end());
+    const std::size_t rank = (std::size_t(p) * v.size() + 99) / 100;   // ceil(p/100 * n), in integers
+    return v[rank - 1];
+}
+
+void add(Expected& e, const RequestRecord& r)
+{
+    ++e.count;
+    e.errors += isError(r.status);
+    e.client += r.status >= 400 && r.status < 500;
+    e.server += r.status >= 500;
+    e.prompt += std::max<qint64>(r.promptTokens, 0);
+    e.completion += std::max<qint64>(r.completionTokens, 0);
+    e.total += std::max<qint64>(r.totalTokens, 0);
+    if (r.priceKnown) {
+        e.cost += r.costUsd;
+        ++e.priced;
+    }
+    e.latencies.push_back(r.totalMs);
+}
+
+bool same(const MinuteStats& s, const Expected& e)
+{
+    return s.count == e.count && s.errors == e.errors && s.clientErrors == e.client && s.serverErrors == e.server
+        && s.promptTokens == e.prompt && s.completionTokens == e.completion && s.totalTokens == e.total
+        && s.priced == e.priced && qAbs(s.costUsd - e.cost) <= 1e-9 * std::max(1.0, e.cost)   // sums in another order
+        && s.p50Ms == rankPercentile(e.latencies, 50) && s.p95Ms == rankPercentile(e.latencies, 95)
+        && s.p99Ms == rankPercentile(e.latencies, 99);
+}
+
+} // namespace
+
+void TestLogQuery::aggregatesInLargerBuckets()
+{
+    // Five-minute buckets over the shared data set (one record a second for 700 s from kBase, which
+    // is not on a five-minute boundary), grouped by provider; each bucket's percentiles are its own.
+    constexpr qint64 kBucket = 5 * 60'000;
+    static_assert(kBase % kBucket != 0);
+    std::map<std::pair<qint64, QString>, Expected> expected;
+    for (const RequestRecord& r : records_) {
+        const qint64 ms = r.receivedAt.toMSecsSinceEpoch();
+        add(expected[{ms / kBucket * kBucket, r.provider}], r);
+    }
+    LogReader reader;
+    QString error;
+    QVERIFY2(reader.open(path_, &error), qPrintable(error));
+    const std::vector<MinuteStats> stats = reader.aggregate({}, GroupBy::provider(), kBucket);
+    QVERIFY2(reader.lastError().isEmpty(), qPrintable(reader.lastError()));
+    QCOMPARE(stats.size(), expected.size());
+    auto it = expected.begin();
+    for (const MinuteStats& s : stats) {
+        QCOMPARE(s.minuteMs, it->first.first);
+        QCOMPARE(s.group, it->first.second);
+        QVERIFY2(same(s, it->second), qPrintable(QStringLiteral("bucket %1 group %2").arg(s.minuteMs).arg(s.group)));
+        ++it;
+    }
+    // Minute buckets through the general call equal aggregatePerMinute.
+    const auto perMinute = reader.aggregatePerMinute({}, GroupBy::model());
+    const auto general = reader.aggregate({}, GroupBy::model(), 60'000);
+    QCOMPARE(perMinute.size(), general.size());
+    for (std::size_t k = 0; k < general.size(); ++k)
+        QVERIFY(perMinute[k].minuteMs == general[k].minuteMs && perMinute[k].count == general[k].count
+                && perMinute[k].p95Ms == general[k].p95Ms);
+}
+
+void TestLogQuery::aggregatesWholeRange()
+{
+    // bucketMs 0: one row per group over the filter, starting at its `from`.
+    const qint64 from = kBase + 123'456;
+    const qint64 until = kBase + 543'210;
+    std::map<QString, Expected> expected;
+    Expected all;
+    for (const RequestRecord& r : records_) {
+        const qint64 ms = r.receivedAt.toMSecsSinceEpoch();
+        if (ms < from || ms >= until)
+            continue;
+        add(expected[QString::fromStdString(r.metadata.count("env") ? r.metadata.at("env") : std::string())], r);
+        add(all, r);
+    }
+    QCOMPARE(expected.size(), std::size_t(3));   // dev, prod and untagged
+    LogFilter f;
+    f.from = QDateTime::fromMSecsSinceEpoch(from, Qt::UTC);
+    f.until = QDateTime::fromMSecsSinceEpoch(until, Qt::UTC);
+    LogReader reader;
+    QString error;
+    QVERIFY2(reader.open(path_, &error), qPrintable(error));
+    const std::vector<MinuteStats> whole = reader.aggregate(f, GroupBy::none(), 0);
+    QCOMPARE(whole.size(), std::size_t(1));
+    QCOMPARE(whole[0].minuteMs, from);
+    QVERIFY(same(whole[0], all));
+    QVERIFY(all.client > 0 && all.server > 0 && all.errors > all.client + all.server);   // the data has all three kinds
+    QVERIFY(all.priced > 0 && all.priced < all.count);   // and priced and unpriced requests
+
+    const std::vector<MinuteStats> byEnv = reader.aggregate(f, GroupBy::metadata(QStringLiteral("env")), 0);
+    QCOMPARE(byEnv.size(), expected.size());
+    auto it = expected.begin();
+    for (const MinuteStats& s : byEnv) {
+        QCOMPARE(s.group, it->first);
+        QVERIFY2(same(s, it->second), qPrintable(s.group));
+        ++it;
+    }
+    // Nothing in range: no rows at all.
+    LogFilter empty;
+    empty.from = QDateTime::fromMSecsSinceEpoch(kBase - 10'000, Qt::UTC);
+    empty.until = QDateTime::fromMSecsSinceEpoch(kBase, Qt::UTC);
+    QVERIFY(reader.aggregate(empty, GroupBy::none(), 0).empty());
+}
+
+void TestLogQuery::listsMetadataKeys()
+{
+    LogReader reader;
+    QString error;
+    QVERIFY2(reader.open(path_, &error), qPrintable(error));
+    QCOMPARE(reader.metadataKeys(), (QStringList{QStringLiteral("_user"), QStringLiteral("env"), QStringLiteral("n")}));
+    QCOMPARE(reader.metadataKeys(2), (QStringList{QStringLiteral("_user"), QStringLiteral("env")}));
+    QVERIFY2(reader.lastError().isEmpty(), qPrintable(reader.lastError()));
 }
 
 QTEST_GUILESS_MAIN(TestLogQuery)

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void boundedQueueRejectsOverflow();
     void appendWhileClosedIsCounted();
     void reopenKeepsRows();
+    void announcesWrittenRows();
     void bodiesCanBeSwitchedOff();
     void migratesFromVersionZero();
     void refusesNewerSchema();
@@ -237,6 +238,29 @@ void TestLogStore::appendWhileClosedIsCounted()
     store.append(batchOf(makeRecords(3, 2, 0)));   // warned once
     QCOMPARE(store.rejected(), 5);
     QCOMPARE(store.written(), 0);
+}
+
+void TestLogStore::announcesWrittenRows()
+{
+    // recordsWritten tells readers (the dashboard) that committed rows are there to be read.
+    const QString path = file("announce.sqlite3");
+    LogStore store;
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    QSignalSpy spy(&store, &LogStore::recordsWritten);
+    for (int b = 0; b < 3; ++b)
+        store.append(batchOf(makeRecords(b * 40, 40, 0)));
+    store.flushAndWait();
+    const auto announced = [&] {
+        qint64 n = 0;
+        for (const QList<QVariant>& args : spy)
+            n += args.at(0).toLongLong();
+        return n;
+    };
+    QTRY_COMPARE(announced(), qint64(120));   // queued from the writer thread
+    LogReader reader;
+    QVERIFY2(reader.open(path, &error), qPrintable(error));
+    QCOMPARE(reader.count({}), qint64(120));
 }
 
 void TestLogStore::reopenKeepsRows()

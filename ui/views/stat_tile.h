@@ -1,0 +1,24 @@
+#pragma once
+// A headline number on the dashboard: a caption, the value in large type and a line of detail.
+
+#include <QFrame>
+
+class QLabel;
+
+namespace gatehouse {
+
+class StatTile : public QFrame {
+    Q_OBJECT
+public:
+    explicit StatTile(const QString& caption, QWidget* parent = nullptr);
+
+    void setValue(const QString& value, const QString& detail = {});
+    QString value() const;
+    QString detail() const;
+
+private:
+    QLabel* value_ = nullptr;
+    QLabel* detail_ = nullptr;
+};
+
+} // namespace gatehouse
