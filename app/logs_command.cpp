@@ -1,15 +1,14 @@
 #include "logs_command.h"
 
 #include "command_line.h"
+#include "observability/log_export.h"
 #include "observability/log_filter_syntax.h"
 #include "observability/log_query.h"
-#include "observability/request_row.h"
 #include "request_log_setup.h"
 
 #include <QCommandLineParser>
 #include <QFile>
 #include <QSaveFile>
-#include <QTextStream>
 
 #include <nlohmann/json.hpp>
 
@@ -24,70 +23,6 @@ int fail(const QString& message, int code = 2)
 {
     std::fprintf(stderr, "gatehouse logs: %s\n", qPrintable(message));
     return code;
-}
-
-// RFC 4180: quote every field that needs it, double the quotes inside.
-QByteArray csvField(const QString& value)
-{
-    QByteArray v = value.toUtf8();
-    if (v.contains(',') || v.contains('"') || v.contains('\n') || v.contains('\r')) {
-        v.replace("\"", "\"\"");
-        v = '"' + v + '"';
-    }
-    return v;
-}
-
-QString num(double v) { return v < 0 ? QString() : QString::number(v, 'f', 3); }
-QString num(qint64 v) { return v < 0 ? QString() : QString::number(v); }
-
-const QStringList& csvColumns()
-{
-    static const QStringList c = {
-        QStringLiteral("received_at"), QStringLiteral("request_id"), QStringLiteral("trace_id"), QStringLiteral("span_id"),
-        QStringLiteral("parent_span_id"), QStringLiteral("span_name"), QStringLiteral("method"), QStringLiteral("path"),
-        QStringLiteral("provider"), QStringLiteral("model"), QStringLiteral("model_served"), QStringLiteral("config_id"),
-        QStringLiteral("target_path"), QStringLiteral("attempts"), QStringLiteral("retries"), QStringLiteral("fallback_used"),
-        QStringLiteral("status"), QStringLiteral("stream"), QStringLiteral("finish_reason"), QStringLiteral("tool_calls"),
-        QStringLiteral("error_type"), QStringLiteral("error_message"), QStringLiteral("total_ms"), QStringLiteral("upstream_ms"),
-        QStringLiteral("first_byte_ms"), QStringLiteral("first_token_ms"), QStringLiteral("gateway_overhead_ms"),
-        QStringLiteral("prompt_tokens"), QStringLiteral("completion_tokens"), QStringLiteral("total_tokens"),
-        QStringLiteral("cached_tokens"), QStringLiteral("temperature"), QStringLiteral("max_tokens"),
-        QStringLiteral("client_address"), QStringLiteral("user_agent"), QStringLiteral("metadata"),
-        QStringLiteral("request_bytes"), QStringLiteral("response_bytes"),
-    };
-    return c;
-}
-
-QByteArray csvRow(const RequestRecord& r)
-{
-    const QStringList values = {
-        r.receivedAt.toUTC().toString(Qt::ISODateWithMs), r.requestId, r.traceId, r.spanId, r.parentSpanId, r.spanName,
-        r.method, r.path, r.provider, r.model, r.modelServed, r.configId, r.targetPath, QString::number(r.attempts),
-        QString::number(r.retries), r.fallbackUsed ? QStringLiteral("true") : QStringLiteral("false"), QString::number(r.status),
-        r.stream ? QStringLiteral("true") : QStringLiteral("false"), r.finishReason, num(qint64(r.toolCalls)), r.errorType,
-        r.errorMessage, num(r.totalMs), num(r.upstreamMs), num(r.firstByteMs), num(r.firstTokenMs), num(r.gatewayOverheadMs()),
-        num(r.promptTokens), num(r.completionTokens), num(r.totalTokens), num(r.cachedTokens), num(r.temperature),
-        num(r.maxTokens), r.clientAddress, r.userAgent, request_row::metadataJson(r.metadata),
-        QString::number(r.requestBytes), QString::number(r.responseBytes),
-    };
-    QByteArray line;
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        if (i)
-            line += ',';
-        line += csvField(values[i]);
-    }
-    return line + "\r\n";
-}
-
-QByteArray jsonLine(const RequestRecord& r, bool bodies)
-{
-    nlohmann::json j = r;
-    if (bodies) {
-        // As text: the bodies are JSON or SSE in practice; invalid UTF-8 is replaced, never thrown on.
-        j["request_body"] = r.requestBody.toStdString();
-        j["response_body"] = r.responseBody.toStdString();
-    }
-    return QByteArray::fromStdString(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + '\n';
 }
 
 } // namespace
@@ -163,18 +98,12 @@ int runLogsCommand(const QStringList& arguments)
             sink->write(QByteArray::fromStdString(j.dump()) + '\n');
         }
     } else {
-        if (fmt == u"csv")
-            sink->write(csvColumns().join(QLatin1Char(',')).toUtf8() + "\r\n");
-        std::optional<LogCursor> cursor;
-        qint64 written = 0;
-        do {
-            const int pageSize = maxRows > 0 ? int(std::min<qint64>(1000, maxRows - written)) : 1000;
-            const LogPage page = reader.query(parsed.filter, pageSize, cursor, p.isSet(bodies) ? LogBodies::Include : LogBodies::Omit);
-            for (const RequestRecord& r : page.rows)
-                sink->write(fmt == u"csv" ? csvRow(r) : jsonLine(r, p.isSet(bodies)));
-            written += qint64(page.rows.size());
-            cursor = page.next;
-        } while (cursor && (maxRows < 0 || written < maxRows));
+        LogExportOptions exportOptions;
+        exportOptions.format = fmt == u"csv" ? LogExportFormat::Csv : LogExportFormat::JsonLines;
+        exportOptions.bodies = p.isSet(bodies);
+        exportOptions.maxRows = maxRows;
+        if (exportLog(reader, parsed.filter, exportOptions, *sink, &error) < 0)
+            return fail(error, 1);
     }
     if (!reader.lastError().isEmpty())
         return fail(reader.lastError(), 1);

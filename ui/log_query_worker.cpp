@@ -1,6 +1,7 @@
 #include "log_query_worker.h"
 
 #include <QMetaObject>
+#include <QSaveFile>
 
 namespace gatehouse {
 
@@ -112,6 +113,28 @@ void LogQueryWorker::trace(quint64 ticket, const QString& traceId)
         auto records = reader_->reader_.traceRecords(traceId);
         reader_->checked();
         Q_EMIT traceReady(ticket, records);
+    });
+}
+
+void LogQueryWorker::exportTo(quint64 ticket, const LogFilter& filter, const QString& path, LogExportOptions options)
+{
+    QMetaObject::invokeMethod(reader_, [this, ticket, filter, path, options] {
+        if (!reader_->ready()) {
+            Q_EMIT exported(ticket, -1, QStringLiteral("the request log cannot be read"));
+            return;
+        }
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly)) {
+            Q_EMIT exported(ticket, -1, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+            return;
+        }
+        QString error;
+        const qint64 rows = exportLog(reader_->reader_, filter, options, file, &error);
+        if (rows < 0 || !file.commit()) {
+            Q_EMIT exported(ticket, -1, error.isEmpty() ? QStringLiteral("cannot write %1: %2").arg(path, file.errorString()) : error);
+            return;
+        }
+        Q_EMIT exported(ticket, rows, QString());
     });
 }
 

@@ -3,6 +3,7 @@
 // asked through queued calls, answering with signals. Every request carries a ticket chosen by the
 // caller, so an answer to a query the user has since replaced can be recognised and dropped.
 
+#include "observability/log_export.h"
 #include "observability/log_query.h"
 
 #include <QObject>
@@ -25,6 +26,8 @@ public:
     void record(quint64 ticket, qint64 rowId);
     void traces(quint64 ticket, const gatehouse::LogFilter& filter, int limit);
     void trace(quint64 ticket, const QString& traceId);
+    // Writes the rows matching filter to path (replaced whole when done, never half-written).
+    void exportTo(quint64 ticket, const gatehouse::LogFilter& filter, const QString& path, gatehouse::LogExportOptions options);
 
 Q_SIGNALS:
     void pageReady(quint64 ticket, const gatehouse::LogPage& page);
@@ -32,6 +35,7 @@ Q_SIGNALS:
     void recordReady(quint64 ticket, const std::optional<gatehouse::RequestRecord>& record);
     void tracesReady(quint64 ticket, const std::vector<gatehouse::TraceSummary>& traces);
     void traceReady(quint64 ticket, const std::vector<gatehouse::RequestRecord>& records);
+    void exported(quint64 ticket, qint64 rows, const QString& error);   // error empty on success
     void failed(const QString& message);   // the log cannot be read; once per distinct message
 
 private:

@@ -14,6 +14,7 @@
 #include "views/request_detail_view.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void liveRowsArePrepended();
     void detailAndCurl();
     void tracesListAndTree();
+    void exportWritesTheFilteredRows();
 
 private:
     QTemporaryDir dir_;
@@ -137,7 +139,7 @@ void TestLogPages::liveRowsArePrepended()
     std::vector<RequestRecord> fresh;
     for (int i = 0; i < 6; ++i) {
         RequestRecord r = makeRecord(100000 + i, QDateTime::currentMSecsSinceEpoch());
-        r.provider = i % 2 ? QStringLiteral("mock") : QStringLiteral("openai");
+        r.provider = i % 2 ? QStringLiteral("mock") : QStringLiteral("groq");   // groq: no other test counts it
         r.traceId = QStringLiteral("live-trace");   // the trace test counts the others
         fresh.push_back(r);
     }
@@ -206,6 +208,47 @@ void TestLogPages::tracesListAndTree()
         rootsAndChildren += 1 + page.treeModel()->rowCount(page.treeModel()->index(r, 0));
     QVERIFY(rootsAndChildren <= int(t.spans.size()));
     QVERIFY(page.grab().save(QDir(screenshotDir()).filePath(QStringLiteral("traces_page.png"))));
+}
+
+void TestLogPages::exportWritesTheFilteredRows()
+{
+    LogQueryWorker worker(path_);
+    LogsPage page(&worker, nullptr);
+    page.setLive(false);
+    page.filterEdit()->setText(QStringLiteral("provider:openai status:2xx"));
+    page.applyFilter();
+    QTRY_VERIFY(!page.model()->isLoading());
+    qint64 expected = 0;
+    for (const RequestRecord& r : records_)
+        expected += r.provider == QStringLiteral("openai") && r.status >= 200 && r.status < 300;
+    QVERIFY(expected > 0);
+
+    QSignalSpy done(&page, &LogsPage::exportFinished);
+    const QString csv = dir_.filePath(QStringLiteral("export.csv"));
+    page.exportTo(csv);
+    QTRY_COMPARE(done.count(), 1);
+    QCOMPARE(done.first().at(0).toLongLong(), expected);
+    QVERIFY(done.first().at(1).toString().isEmpty());
+    QFile f(csv);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+    QCOMPARE(qint64(lines.size()), expected + 1);   // header + rows
+    QVERIFY(lines[0].startsWith("received_at,request_id"));
+    for (int i = 1; i < int(lines.size()); ++i)
+        QVERIFY2(lines[i].contains(",openai,"), lines[i].constData());
+
+    const QString jsonl = dir_.filePath(QStringLiteral("export.jsonl"));
+    page.exportTo(jsonl);
+    QTRY_COMPARE(done.count(), 2);
+    QFile j(jsonl);
+    QVERIFY(j.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = j.readAll().trimmed().split('\n');
+    QCOMPARE(qint64(rows.size()), expected);
+    QVERIFY(rows[0].startsWith("{") && rows[0].contains("\"provider\":\"openai\""));
+
+    page.exportTo(dir_.filePath(QStringLiteral("no/such/dir/x.csv")));
+    QTRY_COMPARE(done.count(), 3);
+    QVERIFY(!done.last().at(1).toString().isEmpty());   // a clear error, no crash
 }
 
 QTEST_MAIN(TestLogPages)

@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDateTime>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -56,6 +57,11 @@ LogsPage::LogsPage(LogQueryWorker* worker, GatewayService* gateway, QWidget* par
     bar->addWidget(filterEdit_, 1);
     bar->addWidget(liveButton_);
     bar->addWidget(refreshButton);
+    auto* exportButton = new QToolButton(this);
+    exportButton->setObjectName(QStringLiteral("exportLogs"));
+    exportButton->setText(tr("Export\u2026"));
+    exportButton->setToolTip(tr("Save the requests the filter matches as JSON lines or CSV"));
+    bar->addWidget(exportButton);
     bar->addWidget(statusLabel_);
 
     table_ = new QTableView(this);
@@ -127,6 +133,18 @@ LogsPage::LogsPage(LogQueryWorker* worker, GatewayService* gateway, QWidget* par
     });
     connect(filterEdit_, &QLineEdit::returnPressed, this, &LogsPage::applyFilter);
     connect(refreshButton, &QToolButton::clicked, this, &LogsPage::refresh);
+    connect(exportButton, &QToolButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export requests"), QStringLiteral("gatehouse-requests.jsonl"),
+                                                          tr("JSON lines (*.jsonl);;CSV (*.csv)"));
+        if (!path.isEmpty())
+            exportTo(path);
+    });
+    connect(worker_, &LogQueryWorker::exported, this, [this](quint64 ticket, qint64 rows, const QString& error) {
+        if (ticket != exportTicket_)
+            return;
+        statusLabel_->setText(error.isEmpty() ? tr("exported %1 requests").arg(QLocale().toString(rows)) : error);
+        Q_EMIT exportFinished(rows, error);
+    });
     connect(liveButton_, &QToolButton::toggled, this, [this](bool on) {
         if (on && isVisible())
             liveTimer_.start();
@@ -213,6 +231,14 @@ void LogsPage::showRecord(const RequestRecord& record)
     shownTrace_ = record.traceId;
     curlButton_->setEnabled(true);
     traceButton_->setEnabled(!shownTrace_.isEmpty());
+}
+
+void LogsPage::exportTo(const QString& path)
+{
+    LogExportOptions options;
+    options.format = path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ? LogExportFormat::Csv : LogExportFormat::JsonLines;
+    statusLabel_->setText(tr("exporting\u2026"));
+    worker_->exportTo(++exportTicket_, model_->filter(), path, options);
 }
 
 QString LogsPage::curlForCurrent() const

@@ -41,9 +41,13 @@ public Q_SLOTS:
     // Applies the filter text now (it is also applied 300 ms after typing stops, or on Enter).
     void applyFilter();
     void refresh();
+    // Writes the rows the current filter matches to path: CSV for a .csv name, else JSON lines.
+    // exportFinished reports the outcome. The Export button asks for the path first.
+    void exportTo(const QString& path);
 
 Q_SIGNALS:
     void openTrace(const QString& traceId);
+    void exportFinished(qint64 rows, const QString& error);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -68,6 +72,7 @@ private:
     QTimer filterDelay_;
     QTimer liveTimer_;
     quint64 recordTicket_ = 0;
+    quint64 exportTicket_ = 0;
     qint64 shownRowId_ = -1;
     QString shownCurl_;
     QString shownTrace_;
