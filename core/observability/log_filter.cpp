@@ -69,6 +69,7 @@ SqlCondition sqlCondition(const LogFilter& f, bool fullTextIndex)
     exact("model", f.model);
     exact("trace_id", f.traceId);
     exact("config_id", f.configId);
+    exact("virtual_key", f.virtualKey);
     for (const auto& [key, value] : f.metadata) {
         terms << QStringLiteral("r.id IN (SELECT request_rowid FROM request_metadata WHERE key = ? AND value = ?)");
         c.values << key << value;

@@ -29,6 +29,7 @@ struct LogFilter {
     QString model;
     QString traceId;
     QString configId;
+    QString virtualKey;                 // slug
     std::vector<std::pair<QString, QString>> metadata;   // key = value tags, all must match
     // Words that must all occur in the request or response body (FTS5 tokens, case-insensitive;
     // a trailing * matches a prefix). Without FTS5: substrings, via LIKE.

@@ -97,7 +97,7 @@ std::optional<QDateTime> timeValue(const QString& v, const QDateTime& now)
 QStringList logFilterFields()
 {
     return {QStringLiteral("provider"), QStringLiteral("model"), QStringLiteral("status"), QStringLiteral("trace"),
-            QStringLiteral("config"), QStringLiteral("meta.<key>"), QStringLiteral("since"), QStringLiteral("until")};
+            QStringLiteral("config"), QStringLiteral("key"), QStringLiteral("meta.<key>"), QStringLiteral("since"), QStringLiteral("until")};
 }
 
 LogFilterParse parseLogFilter(const QString& text, const QDateTime& now)
@@ -134,6 +134,8 @@ LogFilterParse parseLogFilter(const QString& text, const QDateTime& now)
             p.filter.traceId = t.value;
         } else if (key == u"config") {
             p.filter.configId = t.value;
+        } else if (key == u"key" || key == u"virtual_key") {
+            p.filter.virtualKey = t.value;
         } else if (key == u"status") {
             const QString v = t.value.toLower();
             bool isNumber = false;

@@ -141,10 +141,18 @@ bool addCacheColumns(SqliteConnection& db, QString* error)
                    error);
 }
 
+// Version 4: the virtual key (slug) a request used, indexed like the other filter columns.
+bool addVirtualKey(SqliteConnection& db, QString* error)
+{
+    return execAll(db, {QStringLiteral("ALTER TABLE requests ADD COLUMN virtual_key TEXT NOT NULL DEFAULT ''"),
+                        QStringLiteral("CREATE INDEX requests_virtual_key ON requests(virtual_key, received_ms)")},
+                   error);
+}
+
 // Index i migrates from version i to i + 1. A later field is a new step.
 const std::vector<Step>& steps()
 {
-    static const std::vector<Step> all = {createVersion1, addCost, addCacheColumns};
+    static const std::vector<Step> all = {createVersion1, addCost, addCacheColumns, addVirtualKey};
     return all;
 }
 

@@ -33,7 +33,7 @@ const QStringList& columns()
         QStringLiteral("response_body"), QStringLiteral("request_body_truncated"),
         QStringLiteral("response_body_truncated"), QStringLiteral("cost_usd"), QStringLiteral("price_known"),
         QStringLiteral("cache_status"), QStringLiteral("cache_key"),
-        QStringLiteral("cache_similarity"),
+        QStringLiteral("cache_similarity"), QStringLiteral("virtual_key"),
     };
     return all;
 }
@@ -130,6 +130,7 @@ void bind(QSqlQuery& q, const RequestRecord& r, BodyStorage bodies)
     q.bindValue(i++, text(r.cacheStatus));
     q.bindValue(i++, text(r.cacheKey));
     q.bindValue(i++, optionalNumber(r.cacheSimilarity));
+    q.bindValue(i++, text(r.virtualKey));
     Q_ASSERT(i == columns().size());
 }
 
@@ -205,6 +206,7 @@ RequestRecord read(const QSqlQuery& q)
     r.cacheStatus = q.value(i++).toString();
     r.cacheKey = q.value(i++).toString();
     r.cacheSimilarity = optionalDouble(q.value(i++));
+    r.virtualKey = q.value(i++).toString();
     return r;
 }
 

@@ -72,6 +72,7 @@ inline RequestRecord makeRecord(int i, qint64 receivedMs)
     r.promptTokens = i % 5 == 0 ? -1 : i;
     r.completionTokens = i % 5 == 0 ? -1 : 2 * qint64(i);
     r.totalTokens = i % 5 == 0 ? -1 : 3 * qint64(i);
+    r.virtualKey = i % 4 == 1 ? QStringLiteral("team-openai") : QString();
     r.priceKnown = i % 5 != 0 && i % 3 != 0;
     r.costUsd = r.priceKnown ? double(i) * 2.5e-6 + 1.0 / 7.0 : -1;   // REAL must come back exact
     r.clientAddress = QStringLiteral("127.0.0.%1").arg(1 + i % 200);
@@ -130,7 +131,7 @@ inline QString recordDiff(const RequestRecord& a, const RequestRecord& b)
     LOGTEST_FIELD(upstreamUrl) LOGTEST_FIELD(attempts) LOGTEST_FIELD(status) LOGTEST_FIELD(stream)
     LOGTEST_FIELD(errorType) LOGTEST_FIELD(errorMessage)
     LOGTEST_FIELD(promptTokens) LOGTEST_FIELD(completionTokens) LOGTEST_FIELD(totalTokens)
-    LOGTEST_FIELD(costUsd) LOGTEST_FIELD(priceKnown)
+    LOGTEST_FIELD(costUsd) LOGTEST_FIELD(priceKnown) LOGTEST_FIELD(virtualKey)
     LOGTEST_FIELD(clientAddress) LOGTEST_FIELD(userAgent) LOGTEST_FIELD(metadata)
     LOGTEST_FIELD(requestBytes) LOGTEST_FIELD(responseBytes) LOGTEST_FIELD(requestBody) LOGTEST_FIELD(responseBody)
     LOGTEST_FIELD(requestBodyTruncated) LOGTEST_FIELD(responseBodyTruncated)

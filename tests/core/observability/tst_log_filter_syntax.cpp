@@ -36,12 +36,13 @@ void TestLogFilterSyntax::emptyMatchesEverything()
 void TestLogFilterSyntax::fieldsAndText()
 {
     const LogFilterParse p = parseLogFilter(
-        QStringLiteral("provider:openai refund  Model:gpt-4o-mini trace:run-42 config:pc-team meta.env:prod metadata._user:ada policy*"), kNow);
+        QStringLiteral("provider:openai refund  Model:gpt-4o-mini trace:run-42 config:pc-team key:team-openai meta.env:prod metadata._user:ada policy*"), kNow);
     QVERIFY2(p.ok(), qPrintable(p.error));
     QCOMPARE(p.filter.provider, QStringLiteral("openai"));
     QCOMPARE(p.filter.model, QStringLiteral("gpt-4o-mini"));
     QCOMPARE(p.filter.traceId, QStringLiteral("run-42"));
     QCOMPARE(p.filter.configId, QStringLiteral("pc-team"));
+    QCOMPARE(p.filter.virtualKey, QStringLiteral("team-openai"));
     QCOMPARE(int(p.filter.metadata.size()), 2);
     QCOMPARE(p.filter.metadata[0], std::make_pair(QStringLiteral("env"), QStringLiteral("prod")));
     QCOMPARE(p.filter.metadata[1], std::make_pair(QStringLiteral("_user"), QStringLiteral("ada")));

@@ -147,6 +147,8 @@ void TestLogQuery::eachFilter()
         [](const RequestRecord& r) { return r.model == QStringLiteral("mock-gpt"); });
     add("trace id", [](LogFilter& f) { f.traceId = QStringLiteral("trace-7"); },
         [](const RequestRecord& r) { return r.traceId == QStringLiteral("trace-7"); });
+    add("virtual key", [](LogFilter& f) { f.virtualKey = QStringLiteral("team-openai"); },
+        [](const RequestRecord& r) { return r.virtualKey == QStringLiteral("team-openai"); });
     add("config id", [](LogFilter& f) { f.configId = QStringLiteral("pc-team"); },
         [](const RequestRecord& r) { return r.configId == QStringLiteral("pc-team"); });
     add("metadata key=value", [](LogFilter& f) { f.metadata = {{QStringLiteral("_user"), QStringLiteral("user-3")}}; },
