@@ -6,8 +6,9 @@
 
 namespace gatehouse {
 
-RecordQueue::RecordQueue(qint64 maxRecords)
+RecordQueue::RecordQueue(qint64 maxRecords, qint64 maxBytes)
     : max_(std::max<qint64>(1, maxRecords))
+    , maxBytes_(std::max<qint64>(1, maxBytes))
 {
 }
 
@@ -18,8 +19,19 @@ RecordQueue::PushResult RecordQueue::push(const RecordBatch& batch)
         return result;
     const qint64 size = qint64(batch->size());
     QMutexLocker lock(&mutex_);
-    result.accepted = std::min(size, max_ - outstanding_);
+    // The longest prefix of the batch within both bounds.
+    const qint64 byCount = std::min(size, max_ - outstanding_);
+    qint64 bytes = 0;
+    qint64 accepted = 0;
+    for (; accepted < byCount; ++accepted) {
+        const qint64 b = recordBytes((*batch)[std::size_t(accepted)]);
+        if (bytes_ + bytes + b > maxBytes_)
+            break;
+        bytes += b;
+    }
+    result.accepted = accepted;
     result.rejected = size - result.accepted;
+    bytes_ += bytes;
     if (result.accepted > 0) {
         slices_.push_back({batch, 0, std::size_t(result.accepted)});
         outstanding_ += result.accepted;
@@ -51,6 +63,8 @@ std::vector<RecordQueue::Slice> RecordQueue::take(qint64 maxRecords)
         Slice& front = slices_.front();
         const std::size_t n = std::min<std::size_t>(std::size_t(room), front.end - front.begin);
         out.push_back({front.batch, front.begin, front.begin + n});
+        for (std::size_t i = front.begin; i < front.begin + n; ++i)
+            bytes_ -= recordBytes((*front.batch)[i]);   // the writer holds them now (one transaction's worth)
         front.begin += n;
         room -= qint64(n);
         if (front.begin == front.end)
@@ -68,11 +82,17 @@ bool RecordQueue::finished(qint64 written, qint64 failed)
     written_ += written;
     failed_ += failed;
     // Hysteresis: a backlog hovering at the bound is one episode, not one warning per batch.
-    if (backlogEpisode_ && outstanding_ <= max_ / 2) {
+    if (backlogEpisode_ && outstanding_ <= max_ / 2 && bytes_ <= maxBytes_ / 2) {
         backlogEpisode_ = false;
         return true;
     }
     return false;
+}
+
+qint64 RecordQueue::queuedBytes() const
+{
+    QMutexLocker lock(&mutex_);
+    return bytes_;
 }
 
 qint64 RecordQueue::outstanding() const

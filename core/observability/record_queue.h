@@ -2,7 +2,9 @@
 // The bounded hand-off of request records from the gateway side to the log store's writer thread,
 // and the counts the store reports. Thread-safe.
 //
-// At the bound, push() takes what fits and refuses the rest, counting it: the producer is the
+// Bounded twice: in records, and in the bytes the queued records hold (their bodies), so a backlog of
+// large streamed answers cannot take the memory a count alone would allow (100k x 144 KiB).
+// At a bound, push() takes what fits and refuses the rest, counting it: the producer is the
 // gateway/GUI thread, which must never wait for the disk. Batches are shared, never copied; a batch
 // that only partly fits is queued as a slice of its first records.
 
@@ -18,7 +20,15 @@ namespace gatehouse {
 
 class RecordQueue {
 public:
-    explicit RecordQueue(qint64 maxRecords);
+    static constexpr qint64 kDefaultMaxBytes = qint64(256) << 20;
+
+    explicit RecordQueue(qint64 maxRecords, qint64 maxBytes = kDefaultMaxBytes);
+
+    // What a queued record is counted as: its captured bodies plus a fixed share for the rest.
+    static qint64 recordBytes(const RequestRecord& r)
+    {
+        return r.requestBody.size() + r.responseBody.size() + r.responseTail.size() + 1024;
+    }
 
     struct PushResult {
         qint64 accepted = 0;
@@ -45,12 +55,15 @@ public:
 
     qint64 maxRecords() const { return max_; }
     qint64 outstanding() const;   // accepted, not yet written or failed
+    qint64 queuedBytes() const;   // of the records not yet taken by the writer
     qint64 written() const;
     qint64 rejected() const;
     qint64 failed() const;
 
 private:
     const qint64 max_;
+    const qint64 maxBytes_;
+    qint64 bytes_ = 0;
     mutable QMutex mutex_;
     std::deque<Slice> slices_;
     qint64 outstanding_ = 0;
