@@ -63,7 +63,7 @@ void OtlpExporter::append(const RecordBatch& batch)
         return;
     nlohmann::json spans = nlohmann::json::array();
     for (const RequestRecord& r : *batch) {
-        if (r.modelServed.isEmpty() && r.finishReason.isEmpty() && r.toolCalls < 0) {
+        if (!r.hasResponseSummary()) {
             RequestRecord summarized = r;   // the answer summary is read off the gateway thread: here
             summarized.summarizeResponse();
             appendOtlpSpans(summarized, spans);

@@ -94,14 +94,23 @@ void to_json(nlohmann::json& j, const RequestRecord& r)
     };
 }
 
+ResponseSummary RequestRecord::responseSummary() const
+{
+    if (hasResponseSummary())
+        return {modelServed, finishReason, toolCalls, cachedTokens};
+    ResponseSummary sum = gatehouse::summarizeResponse(responseBody, responseTail, stream);
+    if (cachedTokens >= 0)   // usage found on the gateway thread wins
+        sum.cachedTokens = cachedTokens;
+    return sum;
+}
+
 void RequestRecord::summarizeResponse()
 {
-    const ResponseSummary sum = gatehouse::summarizeResponse(responseBody, responseTail, stream);
+    const ResponseSummary sum = responseSummary();
     modelServed = sum.model;
     finishReason = sum.finishReason;
     toolCalls = sum.toolCalls;
-    if (cachedTokens < 0)
-        cachedTokens = sum.cachedTokens;
+    cachedTokens = sum.cachedTokens;
 }
 
 } // namespace gatehouse

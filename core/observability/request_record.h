@@ -18,6 +18,8 @@
 
 namespace gatehouse {
 
+struct ResponseSummary;
+
 // One call to a provider within a request (retries and fallbacks make several).
 struct AttemptRecord {
     QString path;               // config path of the target: "config.targets[1]"
@@ -109,6 +111,10 @@ struct RequestRecord {
     // Fills the answer summary from the captured response (response_summary.h). Parses JSON, so the
     // log writer and the GUI call it, never the gateway thread.
     void summarizeResponse();
+    // The stored summary, or one read from the captured response now (same rules as above).
+    ResponseSummary responseSummary() const;
+    // The summary is set (summarizeResponse() ran, or the record was read back from the log).
+    bool hasResponseSummary() const { return !modelServed.isEmpty() || !finishReason.isEmpty() || toolCalls >= 0; }
     // Time the gateway itself added: total minus the upstream's share (-1 without an upstream call).
     double gatewayOverheadMs() const { return upstreamMs < 0 ? -1 : std::max(0.0, totalMs - upstreamMs); }
 };

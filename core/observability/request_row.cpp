@@ -69,12 +69,7 @@ QString insertMetadataSql()
 void bind(QSqlQuery& q, const RequestRecord& r, BodyStorage bodies)
 {
     // The answer summary is read here, on the writer's thread, unless the record already has it.
-    ResponseSummary sum{r.modelServed, r.finishReason, r.toolCalls, r.cachedTokens};
-    if (sum.model.isEmpty() && sum.finishReason.isEmpty() && sum.toolCalls < 0) {
-        sum = summarizeResponse(r.responseBody, r.responseTail, r.stream);
-        if (r.cachedTokens >= 0)
-            sum.cachedTokens = r.cachedTokens;
-    }
+    const ResponseSummary sum = r.responseSummary();
     int i = 0;
     q.bindValue(i++, text(r.requestId));
     q.bindValue(i++, text(r.traceId));
