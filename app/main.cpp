@@ -4,107 +4,21 @@
 #include "app_settings.h"
 #include "cache_command.h"
 #include "command_line.h"
-#include "config_loading.h"
+#include "gui_runner.h"
 #include "headless_runner.h"
 #include "keys_command.h"
 #include "logs_command.h"
-#include "request_log_setup.h"
-#include "trace_export_setup.h"
-#include "signal_watcher.h"
-#include "vault_setup.h"
-
-#include "gateway_service.h"
-#include "keys/key_vault.h"
-#include "log_query_worker.h"
-#include "main_window.h"
-#include "pages/dashboard_page.h"
-#include "pages/logs_page.h"
-#include "pages/traces_page.h"
-#include "routing/config_watcher.h"
 
 #include <QApplication>
-#include <QTabWidget>
 #include <QCoreApplication>
-#include <QTextStream>
 
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 using namespace gatehouse;
 
 namespace {
-
-// Charts from the request log, refreshed as rows are written; with no log the page explains how to get one.
-void addDashboardPage(MainWindow& window, LogStore* log)
-{
-    auto* page = new DashboardPage(log ? log->path() : QString());
-    if (log)
-        QObject::connect(log, &LogStore::recordsWritten, page, &DashboardPage::notifyRecordsWritten);
-    window.addPage(page, QObject::tr("Dashboard"));
-}
-
-int runGui(QApplication& app, const AppOptions& options)
-{
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/gatehouse/icons/gatehouse.svg")));
-    GatewayService gateway;
-    QString configError;
-    const auto configs = setupConfigs(options, gateway, &configError);
-    if (!configError.isEmpty()) {
-        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(configError));
-        return 2;
-    }
-    MainWindow window(&gateway);
-    QString vaultError;
-    // Keychain problems (locked, no Secret Service) show in the window too, not only on stderr.
-    const auto vault = setupVault(options, gateway, [&window](const QString& line, bool problem) {
-        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(line));
-        if (problem)
-            window.showProblem(line);
-    }, &vaultError);
-    if (!vault) {
-        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(vaultError));
-        return 2;
-    }
-    QStringList logWarnings;
-    const LogSettings logSettings = loadLogSettings(&logWarnings);
-    for (const QString& w : logWarnings)
-        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(w));
-    // Lasting problems go to standard error and the status bar.
-    const auto report = [&window](const QString& message) {
-        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(message));
-        window.showProblem(message);
-    };
-    RequestLog requestLog(options, logSettings, gateway, report);
-    if (LogStore* store = requestLog.store()) {
-        // The pages share one reader thread; as a child of the window it outlives them.
-        auto* worker = new LogQueryWorker(store->path(), &window);
-        auto* logs = new LogsPage(worker, &gateway);
-        auto* traces = new TracesPage(worker);
-        window.addPage(logs, QObject::tr("Logs"));
-        window.addPage(traces, QObject::tr("Traces"));
-        QObject::connect(logs, &LogsPage::openTrace, traces, [&window, traces](const QString& traceId) {
-            window.pages()->setCurrentWidget(traces);
-            traces->showTrace(traceId);
-        });
-    }
-    QString exportError;
-    const auto traceExport = setupTraceExport(options, gateway, report, &exportError);
-    if (!exportError.isEmpty()) {
-        std::fprintf(stderr, "gatehouse: %s\n", qPrintable(exportError));
-        return 2;
-    }
-    addDashboardPage(window, requestLog.store());
-    window.show();
-    SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
-    QObject::connect(&app, &QCoreApplication::aboutToQuit, &gateway, [&gateway] { gateway.stopAndWait(); });
-    QObject::connect(vault.get(), &KeyVault::loaded, &app, [&] { gateway.start(options.gateway); }, Qt::SingleShotConnection);
-    vault->load();
-    const int rc = app.exec();
-    if (traceExport)
-        traceExport->flushAndWait(3000);
-    return rc;
-}
 
 bool hasDisplay()
 {
