@@ -102,6 +102,7 @@ void HttpConnection::dispatch(HttpRequest&& request)
     httpMinorCurrent_ = request.httpMinor;
     active_ = ResponseWriterPtr(new ResponseWriter(this));
     timer_.stop();
+    phase_ = TimerPhase::None;
     const ResponseWriterPtr writer = active_;
     handler_->handle(std::move(request), writer, client_);
 }
@@ -132,15 +133,20 @@ void HttpConnection::armTimer()
 {
     if (closed_ || active_) {
         timer_.stop();
+        phase_ = TimerPhase::None;
         return;
     }
     if (!parser_.inRequest()) {
+        phase_ = TimerPhase::Idle;
         timer_.start(limits_.idleTimeoutMs);
     } else if (!parser_.headersDone()) {
         // The header deadline runs from the first byte of the request: trickling bytes do not extend it.
-        if (!timer_.isActive() || timer_.interval() != limits_.headerTimeoutMs)
+        if (phase_ != TimerPhase::Header || !timer_.isActive()) {
+            phase_ = TimerPhase::Header;
             timer_.start(limits_.headerTimeoutMs);
+        }
     } else {
+        phase_ = TimerPhase::Body;
         timer_.start(limits_.bodyTimeoutMs);   // body: longest silence between bytes
     }
 }

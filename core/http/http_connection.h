@@ -57,7 +57,11 @@ private:
     RequestHandler* handler_;
     HttpRequestParser parser_;
     QByteArray in_;
+    // Which deadline timer_ is counting: the header deadline must not restart on every trickled byte,
+    // and cannot be told apart from the idle timer by its interval when both are configured equal.
+    enum class TimerPhase { None, Idle, Header, Body };
     QTimer timer_;
+    TimerPhase phase_ = TimerPhase::None;
     ResponseWriterPtr active_;
     ClientInfo client_;
     bool keepAliveCurrent_ = true;
