@@ -197,7 +197,8 @@ std::vector<MinuteStats> LogReader::aggregate(const LogFilter& filter, const Gro
     }
     values << c.values;
     const QString sql = QStringLiteral("SELECT r.received_ms, %1, r.status, r.total_ms, r.prompt_tokens,"
-                                       " r.completion_tokens, r.total_tokens, r.cost_usd, r.price_known FROM requests r%2%3")
+                                       " r.completion_tokens, r.total_tokens, r.cost_usd, r.price_known, r.cache_status, r.cache_saved_usd"
+                                       " FROM requests r%2%3")
                             .arg(group, join, c.where);
     QSqlQuery q(db_.db());
     if (!run(q, sql, values, &lastError_))
@@ -233,6 +234,14 @@ std::vector<MinuteStats> LogReader::aggregate(const LogFilter& filter, const Gro
         if (q.value(8).toInt()) {   // cost only where the catalog knew the price
             s.costUsd += q.value(7).toDouble();
             ++s.priced;
+        }
+        const QString cache = q.value(9).toString();
+        if (!cache.isEmpty() && cache != QLatin1String("DISABLED")) {
+            ++s.cacheLookups;
+            if (cache.endsWith(QLatin1String("HIT"))) {
+                ++s.cacheHits;
+                s.cacheSavedUsd += q.value(10).toDouble();   // NULL (price unknown) adds 0
+            }
         }
     }
     out.reserve(buckets.size());

@@ -59,6 +59,9 @@ struct MinuteStats {
     qint64 totalTokens = 0;
     double costUsd = 0;        // sum over the requests whose price was known
     qint64 priced = 0;         // how many requests that was
+    qint64 cacheLookups = 0;   // requests the response cache was consulted for (any status but DISABLED / none)
+    qint64 cacheHits = 0;      // HIT and SEMANTIC HIT
+    double cacheSavedUsd = 0;  // catalog price of the answers served from the cache (priced hits only)
 };
 
 // One trace in a list of traces: its requests that match the filter, summed.

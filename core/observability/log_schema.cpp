@@ -149,10 +149,19 @@ bool addVirtualKey(SqliteConnection& db, QString* error)
                    error);
 }
 
+// Version 5: the saved config's version a request routed by, and what a cache hit saved (the
+// catalog price of the answer's usage), so the Dashboard can sum it without re-pricing old rows.
+bool addConfigVersionAndSavedCost(SqliteConnection& db, QString* error)
+{
+    return execAll(db, {QStringLiteral("ALTER TABLE requests ADD COLUMN config_version INTEGER NOT NULL DEFAULT 0"),
+                        QStringLiteral("ALTER TABLE requests ADD COLUMN cache_saved_usd REAL")},
+                   error);
+}
+
 // Index i migrates from version i to i + 1. A later field is a new step.
 const std::vector<Step>& steps()
 {
-    static const std::vector<Step> all = {createVersion1, addCost, addCacheColumns, addVirtualKey};
+    static const std::vector<Step> all = {createVersion1, addCost, addCacheColumns, addVirtualKey, addConfigVersionAndSavedCost};
     return all;
 }
 

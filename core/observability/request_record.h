@@ -59,6 +59,7 @@ struct RequestRecord {
     bool fallbackUsed = false;  // the answer came from a later fallback target
     QString targetPath;         // x-portkey-last-used-option-index
     QString configId;           // saved config id (empty for inline or no config)
+    int configVersion = 0;      // that config's version when the request started; 0 = inline or none
     QString virtualKey;         // slug of the virtual key used (never its secret); empty if none
     std::vector<AttemptRecord> attemptLog;
 
@@ -83,6 +84,7 @@ struct RequestRecord {
     QString cacheStatus;        // DISABLED, MISS, HIT, SEMANTIC HIT, SEMANTIC MISS, REFRESH; empty = not reached
     QString cacheKey;           // hex SHA-256 of the request's cache identity (never the request itself)
     double cacheSimilarity = -1;  // cosine similarity of a semantic lookup's best match; -1 none
+    double cacheSavedUsd = -1;  // a hit: what the answer would have cost from the provider; -1 unknown or no hit
 
     // usage (-1 when the upstream did not report it)
     qint64 promptTokens = -1;

@@ -34,6 +34,7 @@ const QStringList& columns()
         QStringLiteral("response_body_truncated"), QStringLiteral("cost_usd"), QStringLiteral("price_known"),
         QStringLiteral("cache_status"), QStringLiteral("cache_key"),
         QStringLiteral("cache_similarity"), QStringLiteral("virtual_key"),
+        QStringLiteral("config_version"), QStringLiteral("cache_saved_usd"),
     };
     return all;
 }
@@ -126,6 +127,8 @@ void bind(QSqlQuery& q, const RequestRecord& r, BodyStorage bodies)
     q.bindValue(i++, text(r.cacheKey));
     q.bindValue(i++, optionalNumber(r.cacheSimilarity));
     q.bindValue(i++, text(r.virtualKey));
+    q.bindValue(i++, r.configVersion);
+    q.bindValue(i++, optionalNumber(r.cacheSavedUsd));
     Q_ASSERT(i == columns().size());
 }
 
@@ -202,6 +205,8 @@ RequestRecord read(const QSqlQuery& q)
     r.cacheKey = q.value(i++).toString();
     r.cacheSimilarity = optionalDouble(q.value(i++));
     r.virtualKey = q.value(i++).toString();
+    r.configVersion = q.value(i++).toInt();
+    r.cacheSavedUsd = optionalDouble(q.value(i++));
     return r;
 }
 

@@ -171,6 +171,7 @@ void Exchange::run()
         return fail(*err);
     config_ = std::get<std::shared_ptr<const RoutingConfig>>(config);
     record_.configId = QString::fromStdString(config_->sourceId);
+    record_.configVersion = config_->sourceId.empty() ? 0 : config_->version;
     for (const ConfigIssue& w : config_->warnings) {
         if (!configWarnings_.isEmpty())
             configWarnings_ += "; ";
@@ -421,10 +422,15 @@ void Exchange::recordUsage(const Usage& u)
     record_.completionTokens = u.completionTokens;
     record_.totalTokens = u.totalTokens;
     record_.cachedTokens = u.cachedTokens;
-    const ModelInfo* model = ctx_.models ? ctx_.models->find(provider_->id(), QString::fromStdString(attemptModel_)) : nullptr;
-    const auto cost = requestCostUsd(model, u);
+    const auto cost = catalogCost(u);
     record_.priceKnown = cost.has_value();
     record_.costUsd = cost.value_or(-1);
+}
+
+std::optional<double> Exchange::catalogCost(const Usage& u) const
+{
+    const ModelInfo* model = ctx_.models ? ctx_.models->find(provider_->id(), QString::fromStdString(attemptModel_)) : nullptr;
+    return requestCostUsd(model, u);
 }
 
 ResponseContext Exchange::responseContext() const
@@ -445,6 +451,8 @@ void Exchange::serveCached(const CachedAnswer& answer)
         record_.completionTokens = u->completionTokens;
         record_.totalTokens = u->totalTokens;
         record_.cachedTokens = u->cachedTokens;
+        // Nothing was paid for this answer (no cost); what it would have cost is what the cache saved.
+        record_.cacheSavedUsd = catalogCost(*u).value_or(-1);
     }
     committed_ = true;
     const HeaderList stored{{QByteArrayLiteral("content-type"), answer.contentType}};

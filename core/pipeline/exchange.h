@@ -71,6 +71,7 @@ private:
     void captureResponse(QByteArrayView data);
     ResponseContext responseContext() const;
     void recordUsage(const Usage& usage);
+    std::optional<double> catalogCost(const Usage& usage) const;   // nullopt: model or price unknown
     void serveCached(const CachedAnswer& answer);
     void logAttempt(int status, const QString& error);
     double elapsedMs() const { return double(clock_.nsecsElapsed()) / 1e6; }

@@ -70,6 +70,11 @@ private Q_SLOTS:
         QCOMPARE(hit->cacheKey, miss->cacheKey);
         QCOMPARE(hit->attempts, 0);        // no upstream call
         QCOMPARE(hit->upstreamMs, -1.0);
+        // gpt-4o-mini is priced in the catalog: the miss paid, the hit paid nothing and saved the same.
+        QVERIFY(miss->priceKnown && miss->costUsd > 0);
+        QVERIFY(!hit->priceKnown);
+        QCOMPARE(miss->cacheSavedUsd, -1.0);
+        QCOMPARE(hit->cacheSavedUsd, miss->costUsd);
 
         const auto metrics = roundTrip(gw_.port(), httpRequest("GET", "/metrics", {}));
         QVERIFY(metrics);

@@ -111,6 +111,9 @@ DashboardData loadDashboard(LogReader& reader, const DashboardQuery& query)
         o.totalTokens += g.totalTokens;
         o.costUsd += g.costUsd;
         o.priced += g.priced;
+        o.cacheLookups += g.cacheLookups;
+        o.cacheHits += g.cacheHits;
+        o.cacheSavedUsd += g.cacheSavedUsd;
     }
     const bool hasOther = !d.groups.empty() && d.groups.back().other;
     for (const MinuteStats& s : reader.aggregate(filter, query.groupBy, d.bucketMs)) {

@@ -108,7 +108,8 @@ DashboardPage::DashboardPage(const QString& logPath, QWidget* parent)
     latencyTile_ = new StatTile(tr("Latency p95"), content_);
     tokensTile_ = new StatTile(tr("Tokens"), content_);
     costTile_ = new StatTile(tr("Cost"), content_);
-    for (StatTile* t : {requestsTile_, errorsTile_, latencyTile_, tokensTile_, costTile_})
+    cacheTile_ = new StatTile(tr("Cache hit rate"), content_);
+    for (StatTile* t : {requestsTile_, errorsTile_, latencyTile_, tokensTile_, costTile_, cacheTile_})
         tiles->addWidget(t);
     contentLayout->addLayout(tiles);
 
@@ -354,6 +355,13 @@ void DashboardPage::apply(const DashboardData& d)
     costTile_->setValue(formatCostUsd(t.costUsd, t.priced),
                         t.priced > 0 ? tr("%1 of %2 requests priced").arg(compact(t.priced), compact(t.count))
                                      : tr("no request had a known price"));
+    // Hit rate among the requests the cache was asked about; requests with caching off do not dilute it.
+    cacheTile_->setValue(t.cacheLookups > 0 ? locale.toString(percent(t.cacheHits, t.cacheLookups), 'f', 1) + QLatin1Char('%')
+                                            : QStringLiteral("—"),
+                         t.cacheLookups > 0 ? tr("%1 of %2 cached, saved %3")
+                                                  .arg(compact(t.cacheHits), compact(t.cacheLookups),
+                                                       formatCostUsd(t.cacheSavedUsd, t.cacheHits))
+                                            : tr("no request used the cache"));
 
     const std::size_t n = d.buckets.size();
     const auto column = [&](auto field) {

@@ -50,6 +50,7 @@ public:
     StatTile* latencyTile() const { return latencyTile_; }
     StatTile* tokensTile() const { return tokensTile_; }
     StatTile* costTile() const { return costTile_; }
+    StatTile* cacheTile() const { return cacheTile_; }
     TimeSeriesChart* requestsChart() const { return requestsChart_; }
     TimeSeriesChart* errorsChart() const { return errorsChart_; }
     TimeSeriesChart* latencyChart() const { return latencyChart_; }
@@ -104,6 +105,7 @@ private:
     StatTile* latencyTile_ = nullptr;
     StatTile* tokensTile_ = nullptr;
     StatTile* costTile_ = nullptr;
+    StatTile* cacheTile_ = nullptr;
     TimeSeriesChart* requestsChart_ = nullptr;
     TimeSeriesChart* errorsChart_ = nullptr;
     TimeSeriesChart* latencyChart_ = nullptr;

@@ -118,6 +118,8 @@ RequestDetailView::RequestDetailView(QWidget* parent)
     addField(Field::Latency, tr("Latency"), false);
     addField(Field::Ttfb, tr("TTFB"), false);
     addField(Field::Tokens, tr("Tokens"), false);
+    addField(Field::Cost, tr("Cost"), false);
+    addField(Field::Cache, tr("Cache"), true);
     addField(Field::Sizes, tr("Sizes"), false);
     addField(Field::RequestId, tr("Request ID"), false);
     addField(Field::TraceId, tr("Trace ID"), false);
@@ -302,6 +304,21 @@ void RequestDetailView::showRecord(const RequestRecord& r)
                                     .arg(countText(r.promptTokens), countText(r.completionTokens),
                                          countText(r.totalTokens)));
 
+    // Never a made-up $0: an unknown price says so.
+    setField(Field::Cost, r.priceKnown ? QLatin1Char('$') + locale.toString(r.costUsd, 'f', 6)
+                          : r.cacheStatus.endsWith(QLatin1String("HIT")) ? tr("none (answered from the cache)")
+                                                                         : tr("%1 (price unknown)").arg(kDash));
+    QStringList cache;
+    if (!r.cacheStatus.isEmpty())
+        cache << r.cacheStatus;
+    if (r.cacheSimilarity >= 0)
+        cache << tr("similarity %1").arg(r.cacheSimilarity, 0, 'f', 3);
+    if (r.cacheSavedUsd >= 0)
+        cache << tr("saved $%1").arg(locale.toString(r.cacheSavedUsd, 'f', 6));
+    if (!r.cacheKey.isEmpty())
+        cache << tr("key %1").arg(r.cacheKey.left(12));
+    setField(Field::Cache, cache.isEmpty() ? kDash : cache.join(QStringLiteral(" \u00b7 ")));
+
     setField(Field::Sizes, tr("request %1 \u00b7 response %2")
                                .arg(locale.formattedDataSize(r.requestBytes), locale.formattedDataSize(r.responseBytes)));
     setField(Field::Client, orDash(r.clientAddress));
@@ -330,7 +347,9 @@ void RequestDetailView::showRecord(const RequestRecord& r)
     setField(Field::Span, span.isEmpty() ? kDash : span.join(QStringLiteral(" \u00b7 ")));
 
     QStringList route;
-    route << (r.configId.isEmpty() ? tr("no saved config") : tr("config %1").arg(r.configId));
+    route << (r.configId.isEmpty() ? tr("no saved config")
+              : r.configVersion > 0 ? tr("config %1 v%2").arg(r.configId).arg(r.configVersion)
+                                    : tr("config %1").arg(r.configId));
     if (!r.targetPath.isEmpty())
         route << tr("target %1").arg(r.targetPath);
     if (r.retries != 0)

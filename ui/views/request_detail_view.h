@@ -23,7 +23,7 @@ class RequestDetailView : public QWidget {
 public:
     enum class Field {
         RequestId, TraceId, Time, Endpoint, Provider, Model, UpstreamUrl, Attempts, Status, Latency, Ttfb,
-        Tokens, Sizes, Client, UserAgent, Metadata, Error, Span, Route, Answer, Params,
+        Tokens, Sizes, Client, UserAgent, Metadata, Error, Span, Route, Answer, Params, Cost, Cache,
         Count_
     };
     Q_ENUM(Field)

@@ -54,6 +54,11 @@ inline RequestRecord makeRecord(int i, qint64 receivedMs)
     r.fallbackUsed = i % 8 == 1;
     r.targetPath = i % 8 == 1 ? QStringLiteral("config.targets[1]") : QStringLiteral("config");
     r.configId = i % 3 == 0 ? QStringLiteral("pc-team") : QString();
+    r.configVersion = i % 3 == 0 ? 1 + i % 7 : 0;
+    r.cacheStatus = i % 4 == 0 ? QStringLiteral("HIT") : i % 4 == 1 ? QStringLiteral("MISS") : QString();
+    r.cacheKey = r.cacheStatus.isEmpty() ? QString() : QStringLiteral("%1").arg(i, 64, 16, QLatin1Char('0'));
+    r.cacheSimilarity = i % 8 == 4 ? 0.875 + i * 1e-7 : -1;
+    r.cacheSavedUsd = i % 4 == 0 && i % 5 != 0 ? double(i) * 1e-6 + 1.0 / 3.0 : -1;
     for (int a = 1; a < r.attempts; ++a)
         r.attemptLog.push_back({QStringLiteral("config.targets[%1]").arg(a - 1), 0.1 * a, QStringLiteral("openai"), 503, 1.5 * a,
                                 QStringLiteral("Service Unavailable")});
@@ -140,6 +145,8 @@ inline QString recordDiff(const RequestRecord& a, const RequestRecord& b)
     LOGTEST_FIELD(targetPath) LOGTEST_FIELD(configId) LOGTEST_FIELD(temperature) LOGTEST_FIELD(topP)
     LOGTEST_FIELD(maxTokens) LOGTEST_FIELD(toolsCount) LOGTEST_FIELD(messagesCount) LOGTEST_FIELD(modelServed)
     LOGTEST_FIELD(finishReason) LOGTEST_FIELD(toolCalls) LOGTEST_FIELD(cachedTokens)
+    LOGTEST_FIELD(configVersion) LOGTEST_FIELD(cacheStatus) LOGTEST_FIELD(cacheKey) LOGTEST_FIELD(cacheSimilarity)
+    LOGTEST_FIELD(cacheSavedUsd)
     if (a.attemptLog.size() != b.attemptLog.size())
         return QStringLiteral("attemptLog.size");
     for (std::size_t k = 0; k < a.attemptLog.size(); ++k) {

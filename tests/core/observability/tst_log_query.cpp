@@ -575,7 +575,8 @@ namespace {
 // The aggregate computed here from the records themselves, for comparison with SQL + C++ in LogReader.
 struct Expected {
     qint64 count = 0, errors = 0, client = 0, server = 0, prompt = 0, completion = 0, total = 0, priced = 0;
-    double cost = 0;
+    qint64 lookups = 0, hits = 0;
+    double cost = 0, saved = 0;
     std::vector<double> latencies;
 };
 
@@ -599,6 +600,13 @@ void add(Expected& e, const RequestRecord& r)
         e.cost += r.costUsd;
         ++e.priced;
     }
+    if (!r.cacheStatus.isEmpty() && r.cacheStatus != QStringLiteral("DISABLED")) {
+        ++e.lookups;
+        if (r.cacheStatus.endsWith(QStringLiteral("HIT"))) {
+            ++e.hits;
+            e.saved += std::max(r.cacheSavedUsd, 0.0);
+        }
+    }
     e.latencies.push_back(r.totalMs);
 }
 
@@ -607,6 +615,7 @@ bool same(const MinuteStats& s, const Expected& e)
     return s.count == e.count && s.errors == e.errors && s.clientErrors == e.client && s.serverErrors == e.server
         && s.promptTokens == e.prompt && s.completionTokens == e.completion && s.totalTokens == e.total
         && s.priced == e.priced && qAbs(s.costUsd - e.cost) <= 1e-9 * std::max(1.0, e.cost)   // sums in another order
+        && s.cacheLookups == e.lookups && s.cacheHits == e.hits && qAbs(s.cacheSavedUsd - e.saved) <= 1e-9 * std::max(1.0, e.saved)
         && s.p50Ms == rankPercentile(e.latencies, 50) && s.p95Ms == rankPercentile(e.latencies, 95)
         && s.p99Ms == rankPercentile(e.latencies, 99);
 }
@@ -673,6 +682,7 @@ void TestLogQuery::aggregatesWholeRange()
     QVERIFY(same(whole[0], all));
     QVERIFY(all.client > 0 && all.server > 0 && all.errors > all.client + all.server);   // the data has all three kinds
     QVERIFY(all.priced > 0 && all.priced < all.count);   // and priced and unpriced requests
+    QVERIFY(all.hits > 0 && all.hits < all.lookups && all.lookups < all.count && all.saved > 0);   // and cache hits, misses, no cache
 
     const std::vector<MinuteStats> byEnv = reader.aggregate(f, GroupBy::metadata(QStringLiteral("env")), 0);
     QCOMPARE(byEnv.size(), expected.size());
