@@ -240,7 +240,10 @@ std::vector<MinuteStats> LogReader::aggregate(const LogFilter& filter, const Gro
             ++s.cacheLookups;
             if (cache.endsWith(QLatin1String("HIT"))) {
                 ++s.cacheHits;
-                s.cacheSavedUsd += q.value(10).toDouble();   // NULL (price unknown) adds 0
+                if (!q.value(10).isNull()) {   // NULL: the price was unknown
+                    s.cacheSavedUsd += q.value(10).toDouble();
+                    ++s.cacheHitsPriced;
+                }
             }
         }
     }

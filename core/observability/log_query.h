@@ -62,6 +62,7 @@ struct MinuteStats {
     qint64 cacheLookups = 0;   // requests the response cache was consulted for (any status but DISABLED / none)
     qint64 cacheHits = 0;      // HIT and SEMANTIC HIT
     double cacheSavedUsd = 0;  // catalog price of the answers served from the cache (priced hits only)
+    qint64 cacheHitsPriced = 0;   // hits whose price was known: "saved" is unknown when this is 0
 };
 
 // One trace in a list of traces: its requests that match the filter, summed.

@@ -40,7 +40,8 @@ constexpr int kInRange = 600;   // one every 6 s over the hour
 
 struct Expected {
     qint64 count = 0, errors = 0, client = 0, server = 0, prompt = 0, completion = 0, priced = 0;
-    double cost = 0;
+    qint64 lookups = 0, hits = 0, hitsPriced = 0;
+    double cost = 0, saved = 0;
     std::vector<double> latencies;
     void add(const RequestRecord& r)
     {
@@ -53,6 +54,16 @@ struct Expected {
         if (r.priceKnown) {
             cost += r.costUsd;
             ++priced;
+        }
+        if (!r.cacheStatus.isEmpty() && r.cacheStatus != QStringLiteral("DISABLED")) {
+            ++lookups;
+            if (r.cacheStatus.endsWith(QStringLiteral("HIT"))) {
+                ++hits;
+                if (r.cacheSavedUsd >= 0) {
+                    saved += r.cacheSavedUsd;
+                    ++hitsPriced;
+                }
+            }
         }
         latencies.push_back(r.totalMs);
     }
@@ -159,6 +170,11 @@ void TestDashboardPage::headlineNumbers()
     QCOMPARE(page->tokensTile()->value(), locale.toString(e.prompt + e.completion));
     QCOMPARE(page->costTile()->value(), QLatin1Char('$') + locale.toString(e.cost, 'f', e.cost < 1 ? 4 : 2));
     QCOMPARE(page->costTile()->detail(), QStringLiteral("%1 of %2 requests priced").arg(locale.toString(e.priced), locale.toString(e.count)));
+    // Hit rate over the requests that consulted the cache; saved cost only from priced hits.
+    QVERIFY(e.hits > 0 && e.lookups < e.count && e.hitsPriced > 0);
+    QCOMPARE(page->cacheTile()->value(), locale.toString(100.0 * double(e.hits) / double(e.lookups), 'f', 1) + QLatin1Char('%'));
+    QCOMPARE(page->cacheTile()->detail(), QStringLiteral("%1 of %2 cached, saved %3")
+                                              .arg(locale.toString(e.hits), locale.toString(e.lookups), formatCostUsd(e.saved, e.hitsPriced)));
 }
 
 void TestDashboardPage::bucketsOfTheHour()

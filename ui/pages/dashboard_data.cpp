@@ -114,6 +114,7 @@ DashboardData loadDashboard(LogReader& reader, const DashboardQuery& query)
         o.cacheLookups += g.cacheLookups;
         o.cacheHits += g.cacheHits;
         o.cacheSavedUsd += g.cacheSavedUsd;
+        o.cacheHitsPriced += g.cacheHitsPriced;
     }
     const bool hasOther = !d.groups.empty() && d.groups.back().other;
     for (const MinuteStats& s : reader.aggregate(filter, query.groupBy, d.bucketMs)) {

@@ -360,7 +360,7 @@ void DashboardPage::apply(const DashboardData& d)
                                             : QStringLiteral("—"),
                          t.cacheLookups > 0 ? tr("%1 of %2 cached, saved %3")
                                                   .arg(compact(t.cacheHits), compact(t.cacheLookups),
-                                                       formatCostUsd(t.cacheSavedUsd, t.cacheHits))
+                                                       formatCostUsd(t.cacheSavedUsd, t.cacheHitsPriced))
                                             : tr("no request used the cache"));
 
     const std::size_t n = d.buckets.size();

@@ -575,7 +575,7 @@ namespace {
 // The aggregate computed here from the records themselves, for comparison with SQL + C++ in LogReader.
 struct Expected {
     qint64 count = 0, errors = 0, client = 0, server = 0, prompt = 0, completion = 0, total = 0, priced = 0;
-    qint64 lookups = 0, hits = 0;
+    qint64 lookups = 0, hits = 0, hitsPriced = 0;
     double cost = 0, saved = 0;
     std::vector<double> latencies;
 };
@@ -605,6 +605,7 @@ void add(Expected& e, const RequestRecord& r)
         if (r.cacheStatus.endsWith(QStringLiteral("HIT"))) {
             ++e.hits;
             e.saved += std::max(r.cacheSavedUsd, 0.0);
+            e.hitsPriced += r.cacheSavedUsd >= 0;
         }
     }
     e.latencies.push_back(r.totalMs);
@@ -615,7 +616,7 @@ bool same(const MinuteStats& s, const Expected& e)
     return s.count == e.count && s.errors == e.errors && s.clientErrors == e.client && s.serverErrors == e.server
         && s.promptTokens == e.prompt && s.completionTokens == e.completion && s.totalTokens == e.total
         && s.priced == e.priced && qAbs(s.costUsd - e.cost) <= 1e-9 * std::max(1.0, e.cost)   // sums in another order
-        && s.cacheLookups == e.lookups && s.cacheHits == e.hits && qAbs(s.cacheSavedUsd - e.saved) <= 1e-9 * std::max(1.0, e.saved)
+        && s.cacheLookups == e.lookups && s.cacheHits == e.hits && s.cacheHitsPriced == e.hitsPriced && qAbs(s.cacheSavedUsd - e.saved) <= 1e-9 * std::max(1.0, e.saved)
         && s.p50Ms == rankPercentile(e.latencies, 50) && s.p95Ms == rankPercentile(e.latencies, 95)
         && s.p99Ms == rankPercentile(e.latencies, 99);
 }
@@ -682,7 +683,8 @@ void TestLogQuery::aggregatesWholeRange()
     QVERIFY(same(whole[0], all));
     QVERIFY(all.client > 0 && all.server > 0 && all.errors > all.client + all.server);   // the data has all three kinds
     QVERIFY(all.priced > 0 && all.priced < all.count);   // and priced and unpriced requests
-    QVERIFY(all.hits > 0 && all.hits < all.lookups && all.lookups < all.count && all.saved > 0);   // and cache hits, misses, no cache
+    QVERIFY(all.hits > 0 && all.hits < all.lookups && all.lookups < all.count && all.saved > 0
+            && all.hitsPriced < all.hits);   // and cache hits, misses, no cache
 
     const std::vector<MinuteStats> byEnv = reader.aggregate(f, GroupBy::metadata(QStringLiteral("env")), 0);
     QCOMPARE(byEnv.size(), expected.size());
