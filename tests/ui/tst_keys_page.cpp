@@ -81,7 +81,7 @@ private:
         QPointer<KeyDialog> guard(d);
         QSignalSpy saved(d, &KeyDialog::saved);
         d->saveButton()->click();
-        QTest::qWaitFor([&] { return saved.count() > 0 || !guard || (d->errorLabel()->isVisible() && d->saveButton()->isEnabled()); }, 10000);
+        (void)QTest::qWaitFor([&] { return saved.count() > 0 || !guard || (d->errorLabel()->isVisible() && d->saveButton()->isEnabled()); }, 10000);
         if (saved.count() > 0)
             return {};
         return guard ? d->errorLabel()->text() : QStringLiteral("dialog closed without saving");
@@ -99,7 +99,7 @@ private:
         KeychainSecretStore store(kService);
         std::optional<SecretResult> result;
         store.read(slug, [&](SecretResult r) { result = r; });
-        QTest::qWaitFor([&] { return result.has_value(); }, 10000);
+        (void)QTest::qWaitFor([&] { return result.has_value(); }, 10000);
         return result.value_or(SecretResult{});
     }
 
