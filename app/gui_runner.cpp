@@ -1,16 +1,19 @@
 #include "gui_runner.h"
 
 #include "config_loading.h"
+#include "key_spend_setup.h"
 #include "request_log_setup.h"
 #include "signal_watcher.h"
 #include "trace_export_setup.h"
 #include "vault_setup.h"
 
 #include "gateway_service.h"
+#include "keys/key_spend_tracker.h"
 #include "keys/key_vault.h"
 #include "log_query_worker.h"
 #include "main_window.h"
 #include "pages/dashboard_page.h"
+#include "pages/keys_page.h"
 #include "pages/logs_page.h"
 #include "pages/traces_page.h"
 #include "routing/config_watcher.h"
@@ -33,6 +36,12 @@ void addDashboardPage(MainWindow& window, LogStore* log)
     if (log)
         QObject::connect(log, &LogStore::recordsWritten, page, &DashboardPage::notifyRecordsWritten);
     window.addPage(page, QObject::tr("Dashboard"));
+}
+
+// Virtual keys: list, create/edit/rotate/disable/delete, spend against budgets, a test request.
+void addKeysPage(MainWindow& window, KeyVault& vault, KeySpendTracker& spend, GatewayService& gateway)
+{
+    window.addPage(new KeysPage(&vault, &spend, &gateway), QObject::tr("Keys"));
 }
 
 } // namespace
@@ -88,6 +97,8 @@ int runGui(QApplication& app, const AppOptions& options)
         return 2;
     }
     addDashboardPage(window, requestLog.store());
+    const auto spend = setupKeySpend(gateway, requestLog.store(), *vault, [&report](const QString& line, bool) { report(line); });
+    addKeysPage(window, *vault, *spend, gateway);
     window.show();
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);

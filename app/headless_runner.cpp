@@ -6,8 +6,10 @@
 #include "trace_export_setup.h"
 #include "routing/config_watcher.h"
 #include "signal_watcher.h"
+#include "key_spend_setup.h"
 #include "vault_setup.h"
 
+#include "keys/key_spend_tracker.h"
 #include "keys/key_vault.h"
 
 #include <QCoreApplication>
@@ -105,6 +107,7 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
         logLine(QStringLiteral("gatehouse: ") + vaultError);
         return 2;
     }
+    const auto spend = setupKeySpend(gateway, requestLog.store(), *vault, [](const QString& line, bool) { logLine(QStringLiteral("gatehouse: ") + line); });
     QObject::connect(vault.get(), &KeyVault::loaded, &app, [&] { gateway.start(options.gateway); }, Qt::SingleShotConnection);
     vault->load();
     const int rc = app.exec();

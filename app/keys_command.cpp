@@ -31,9 +31,11 @@ const char* const kUsage =
     "  add --slug S --provider P     a new key; the secret is read from standard input\n"
     "      [--name N] [--custom-host URL] [--azure-resource R] [--azure-deployment D]\n"
     "      [--azure-api-version V] [--aws-region R] [--vertex-project P] [--vertex-region R]\n"
-    "      [--notes T] [--rpm N] [--tpm N] [--secret-from-env]   (secret only from GATEHOUSE_VK_<SLUG> at run time)\n"
+    "      [--notes T] [--rpm N] [--tpm N] [--daily-budget USD] [--monthly-budget USD]\n"
+    "      [--secret-from-env]       (secret only from GATEHOUSE_VK_<SLUG> at run time)\n"
     "  rotate --slug S               replace the secret (read from standard input)\n"
-    "  limits --slug S [--rpm N] [--tpm N]   requests / tokens per minute (0: no limit)\n"
+    "  limits --slug S [--rpm N] [--tpm N] [--daily-budget USD] [--monthly-budget USD]\n"
+    "                                requests / tokens per minute, spend per UTC day / month (0: no limit)\n"
     "  disable --slug S | enable --slug S\n"
     "  delete --slug S               the key and its secret\n"
     "\n"
@@ -118,6 +120,8 @@ int runKeysCommand(const QStringList& arguments)
     p.addOption({QStringLiteral("secret-from-env"), QString()});
     p.addOption({QStringLiteral("rpm"), QString(), QStringLiteral("n")});
     p.addOption({QStringLiteral("tpm"), QString(), QStringLiteral("n")});
+    p.addOption({QStringLiteral("daily-budget"), QString(), QStringLiteral("usd")});
+    p.addOption({QStringLiteral("monthly-budget"), QString(), QStringLiteral("usd")});
     p.addOption({QStringLiteral("secrets-file"), QString(), QStringLiteral("path")});
     p.addOption({QStringLiteral("data-dir"), QString(), QStringLiteral("dir")});   // as the gateway's --data-dir
     p.addOption({QStringLiteral("secret"), QString(), QStringLiteral("value")});   // only to refuse it clearly
@@ -151,6 +155,18 @@ int runKeysCommand(const QStringList& arguments)
                 limits.requestsPerMinute = int(v);
             else
                 limits.tokensPerMinute = v;
+        }
+        for (const char* name : {"daily-budget", "monthly-budget"}) {
+            if (!p.isSet(QString::fromLatin1(name)))
+                continue;
+            bool valid = false;
+            const double v = p.value(QString::fromLatin1(name)).toDouble(&valid);
+            if (!valid || !(v >= 0) || v > 1e9) {
+                err(QStringLiteral("--%1 must be an amount in USD from 0 (no budget) to 1000000000, e.g. 5 or 12.50").arg(QString::fromLatin1(name)));
+                *ok = false;
+                return;
+            }
+            (name[0] == 'd' ? limits.dailyBudgetUsd : limits.monthlyBudgetUsd) = v;
         }
     };
 
@@ -186,10 +202,20 @@ int runKeysCommand(const QStringList& arguments)
         if (keys.empty())
             std::fprintf(stdout, "No virtual keys. Add one with: gatehouse keys add --slug NAME --provider ID\n");
         for (const VirtualKey& k : keys) {
-            std::fprintf(stdout, "%-24s %-14s %-9s created %s, last used %s%s%s\n", qPrintable(k.slug), qPrintable(k.provider),
+            QString limits;
+            if (k.limits.requestsPerMinute > 0)
+                limits += QStringLiteral(", %1 req/min").arg(k.limits.requestsPerMinute);
+            if (k.limits.tokensPerMinute > 0)
+                limits += QStringLiteral(", %1 tok/min").arg(k.limits.tokensPerMinute);
+            if (k.limits.dailyBudgetUsd > 0)
+                limits += QStringLiteral(", budget $%1/day").arg(k.limits.dailyBudgetUsd);
+            if (k.limits.monthlyBudgetUsd > 0)
+                limits += QStringLiteral(", budget $%1/month").arg(k.limits.monthlyBudgetUsd);
+            std::fprintf(stdout, "%-24s %-14s %-9s created %s, last used %s%s%s%s\n", qPrintable(k.slug), qPrintable(k.provider),
                          k.disabled ? "disabled" : "enabled", qPrintable(formatMs(k.createdMs)), qPrintable(formatMs(k.lastUsedMs)),
                          k.displayName.isEmpty() ? "" : qPrintable(QStringLiteral(", \"%1\"").arg(k.displayName)),
-                         k.secretFromEnvironment ? qPrintable(QStringLiteral(", secret from %1").arg(secretEnvironmentVariable(k.slug))) : "");
+                         k.secretFromEnvironment ? qPrintable(QStringLiteral(", secret from %1").arg(secretEnvironmentVariable(k.slug))) : "",
+                         qPrintable(limits));
         }
         return 0;
     }
@@ -244,8 +270,9 @@ int runKeysCommand(const QStringList& arguments)
         if (!limitsOk)
             return 2;
         return report(wait([&](KeyVault::Done d) { vault.updateKey(k, d); }),
-                      QStringLiteral("Limits of '%1': %2 requests/min, %3 tokens/min (0: none).")
-                          .arg(slug).arg(k.limits.requestsPerMinute).arg(k.limits.tokensPerMinute));
+                      QStringLiteral("Limits of '%1': %2 requests/min, %3 tokens/min, budget $%4/day and $%5/month (UTC) (0: none).")
+                          .arg(slug).arg(k.limits.requestsPerMinute).arg(k.limits.tokensPerMinute)
+                          .arg(k.limits.dailyBudgetUsd, 0, 'f', 2).arg(k.limits.monthlyBudgetUsd, 0, 'f', 2));
     }
     if (command == QLatin1String("disable") || command == QLatin1String("enable")) {
         if (!needSlug())

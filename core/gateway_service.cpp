@@ -49,6 +49,8 @@ void GatewayService::start(const GatewaySettings& settings)
     worker_ = new GatewayWorker(settings_, providers);
     worker_->setConfigs(configs_);   // before the move: the worker is not running yet
     worker_->setKeys(keys_);
+    if (spendSource_)
+        worker_->setSpendBaseline(spendSource_());
     worker_->moveToThread(thread_);
     connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &GatewayWorker::recordsReady, this, &GatewayService::recordsReady);

@@ -4,10 +4,12 @@
 
 #include "gateway_settings.h"
 #include "keys/key_snapshot.h"
+#include "keys/key_spend_ledger.h"
 #include "observability/request_record.h"
 
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <memory>
 
 class QThread;
@@ -35,6 +37,9 @@ public:
     void setConfigs(std::shared_ptr<const ConfigSet> configs);
     // Virtual keys (slug -> provider, fields, secret), the same way: new requests use the new set.
     void setKeys(KeySnapshotPtr keys);
+    // Where each start() takes the keys' spend so far this day/month (budgets); the gateway thread
+    // then adds its own requests' costs. Unset: spend starts at zero.
+    void setSpendSource(std::function<KeySpendTotals()> source) { spendSource_ = std::move(source); }
 
     bool isRunning() const { return running_; }
     quint16 port() const { return port_; }        // the bound port, valid after started()
@@ -50,6 +55,7 @@ private:
     GatewaySettings settings_;
     std::shared_ptr<const ConfigSet> configs_;
     KeySnapshotPtr keys_;
+    std::function<KeySpendTotals()> spendSource_;
     QThread* thread_ = nullptr;
     GatewayWorker* worker_ = nullptr;   // lives on thread_
     bool running_ = false;

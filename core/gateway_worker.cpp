@@ -52,6 +52,8 @@ void GatewayWorker::start(quint16 port)
     breakers_ = std::make_unique<CircuitBreakerRegistry>([this] { return monotonic_.elapsed(); });
     random_ = std::mt19937_64(std::random_device{}());
     keyLimiter_ = std::make_unique<KeyRateLimiter>([this] { return monotonic_.elapsed(); });
+    keySpend_ = std::make_unique<KeySpendLedger>([] { return QDateTime::currentMSecsSinceEpoch(); });
+    keySpend_->seed(spendBaseline_);
 
     CacheLimits cacheLimits;
     cacheLimits.maxEntries = settings_.cacheMaxEntries;
@@ -70,6 +72,7 @@ void GatewayWorker::start(quint16 port)
     ctx_->configs = configs_;
     ctx_->keys = keys_;
     ctx_->keyLimiter = keyLimiter_.get();
+    ctx_->keySpend = keySpend_.get();
     ctx_->random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
     ctx_->providers = providers_;
     ctx_->models = ModelCatalog::builtIn();   // parsed once per process (GatewayService::start warms it)
@@ -118,6 +121,11 @@ void GatewayWorker::setKeys(KeySnapshotPtr keys)
     keys_ = std::move(keys);
     if (ctx_)
         ctx_->keys = keys_;
+}
+
+void GatewayWorker::setSpendBaseline(const KeySpendTotals& totals)
+{
+    spendBaseline_ = totals;
 }
 
 void GatewayWorker::shutdown()

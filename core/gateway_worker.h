@@ -5,6 +5,7 @@
 
 #include "gateway_settings.h"
 #include "keys/key_snapshot.h"
+#include "keys/key_spend_ledger.h"
 #include "observability/request_record.h"
 
 #include <QElapsedTimer>
@@ -23,6 +24,7 @@ class GatewayHandler;
 class HttpListener;
 class IdGenerator;
 class KeyRateLimiter;
+class KeySpendLedger;
 class MockTransport;
 class ProviderRegistry;
 class GatewayMetrics;
@@ -35,6 +37,9 @@ class GatewayWorker : public QObject {
 public:
     GatewayWorker(const GatewaySettings& settings, std::shared_ptr<const ProviderRegistry> providers);
     ~GatewayWorker() override;
+
+    // The keys' spend so far this UTC day/month, seeding the budget ledger; call before start().
+    void setSpendBaseline(const KeySpendTotals& totals);
 
 public Q_SLOTS:
     void start(quint16 port);   // port 0: let the kernel choose (first worker only)
@@ -61,6 +66,8 @@ private:
     std::unique_ptr<CircuitBreakerRegistry> breakers_;
     std::unique_ptr<GatewayMetrics> metrics_;
     std::unique_ptr<KeyRateLimiter> keyLimiter_;
+    std::unique_ptr<KeySpendLedger> keySpend_;
+    KeySpendTotals spendBaseline_;
     std::unique_ptr<ResponseCache> cache_;
     CacheStore* cacheStore_ = nullptr;      // child: ends its writer thread before cache_ goes
     QElapsedTimer monotonic_;

@@ -65,7 +65,7 @@ void to_json(nlohmann::json& j, const VirtualKey& k)
     if (k.secretUpdatedMs)
         j["secret_updated_ms"] = k.secretUpdatedMs;
     j["disabled"] = k.disabled;
-    if (k.limits.any())
+    if (k.limits.any() || k.limits.anyBudget())
         j["limits"] = k.limits;
     if (k.secretFromEnvironment)
         j["secret_from_environment"] = true;

@@ -159,6 +159,20 @@ std::vector<TraceSummary> LogReader::traces(const LogFilter& filter, int limit)
     return out;
 }
 
+std::vector<KeyUsage> LogReader::usageByVirtualKey(qint64 fromMs)
+{
+    std::vector<KeyUsage> out;
+    QSqlQuery q(db_.db());
+    // cost_usd is NULL where the price was unknown; TOTAL() skips those and never answers NULL.
+    if (!run(q, QStringLiteral("SELECT virtual_key, count(*), TOTAL(cost_usd) FROM requests WHERE received_ms >= ? AND virtual_key <> ''"
+                               " GROUP BY virtual_key"),
+             {fromMs}, &lastError_))
+        return out;
+    while (q.next())
+        out.push_back({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toDouble()});
+    return out;
+}
+
 std::vector<RequestRecord> LogReader::traceRecords(const QString& traceId, int limit)
 {
     std::vector<RequestRecord> out;

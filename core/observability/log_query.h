@@ -76,6 +76,13 @@ struct TraceSummary {
     QString model;             // one of the trace's models, to recognise the run
 };
 
+// One virtual key's requests since some time: what budgets are rebuilt from at start.
+struct KeyUsage {
+    QString virtualKey;
+    qint64 requests = 0;
+    double costUsd = 0;        // sum over the requests whose price was known
+};
+
 class LogReader {
 public:
     LogReader() = default;
@@ -106,6 +113,9 @@ public:
     // with each bucket's own exact percentiles (minute percentiles cannot be merged). bucketMs <= 0:
     // one bucket per group over the whole filter, starting at filter.from (0 without one).
     std::vector<MinuteStats> aggregate(const LogFilter& filter, const GroupBy& groupBy, qint64 bucketMs);
+
+    // Per virtual key, the requests received at or after fromMs (requests without a key are left out).
+    std::vector<KeyUsage> usageByVirtualKey(qint64 fromMs);
 
     // Distinct metadata keys, sorted, at most limit: what a "group by" choice can offer. One index
     // seek per key, so it stays fast on millions of rows.

@@ -4,6 +4,7 @@
 #include "catalog/request_cost.h"
 #include "keys/key_rate_limiter.h"
 #include "keys/key_resolution.h"
+#include "keys/key_spend_ledger.h"
 #include "observability/gateway_metrics.h"
 #include "observability/record_batcher.h"
 #include "observability/redaction.h"
@@ -309,6 +310,10 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
                                         options_.customHost.isEmpty() ? QStringLiteral("custom_host") : QStringLiteral("x-portkey-custom-host"));
         }
         record_.virtualKey = key.key.slug;
+        if (ctx_.keySpend) {   // before the rate check, so a refused call takes no room in the rate window
+            if (auto over = ctx_.keySpend->admit(key.key.slug, key.key.limits))
+                return *over;
+        }
         if (ctx_.keyLimiter) {
             if (auto limited = ctx_.keyLimiter->admit(key.key.slug, key.key.limits))
                 return *limited;
@@ -811,6 +816,8 @@ void Exchange::complete()
     record_.totalMs = elapsedMs();
     if (ctx_.keyLimiter && !record_.virtualKey.isEmpty() && record_.totalTokens > 0)
         ctx_.keyLimiter->addTokens(record_.virtualKey, record_.totalTokens);
+    if (ctx_.keySpend && !record_.virtualKey.isEmpty())
+        ctx_.keySpend->add(record_.virtualKey, record_.receivedAt.toMSecsSinceEpoch(), record_.priceKnown ? record_.costUsd : -1);
     record_.responseBytes = writer_->bodyBytesSent();
     record_.requestBody = redactBody(request_.body, ctx_.settings.recordBodyCapBytes, &record_.requestBodyTruncated,
                                      bodyParsed_ || request_.body.isEmpty() ? BodyKind::Unknown : BodyKind::NotJson);

@@ -18,6 +18,7 @@ struct ConfigSet;
 class IdGenerator;
 class ModelCatalog;
 class KeyRateLimiter;
+class KeySpendLedger;
 class ProviderRegistry;
 class RecordBatcher;
 class ResponseCache;
@@ -36,6 +37,7 @@ struct PipelineContext {
     std::shared_ptr<const ConfigSet> configs;  // saved configs; swapped whole, never edited
     KeySnapshotPtr keys;                       // virtual keys; swapped whole, never edited
     KeyRateLimiter* keyLimiter = nullptr;      // per-key request/token rates of this thread
+    KeySpendLedger* keySpend = nullptr;        // per-key spend against daily/monthly budgets
     std::function<double()> random01;          // uniform [0, 1): loadbalance draws and retry jitter
     GatewaySettings settings;
     QElapsedTimer uptime;

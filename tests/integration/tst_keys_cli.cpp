@@ -297,6 +297,44 @@ private Q_SLOTS:
         QCOMPARE(resp->status, 200);
     }
 
+    // Spend budgets across a real restart: the second process rebuilds the day's spend from the
+    // request log the first one wrote, and refuses at once.
+    void budgetSurvivesARestart()
+    {
+        Run r = runGatehouse({QStringLiteral("keys"), QStringLiteral("add"), QStringLiteral("--slug"), QStringLiteral("cli-budget"),
+                              QStringLiteral("--provider"), QStringLiteral("openai"), QStringLiteral("--custom-host"), up_.baseUrl()},
+                             kSecret1);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runGatehouse({QStringLiteral("keys"), QStringLiteral("limits"), QStringLiteral("--slug"), QStringLiteral("cli-budget"),
+                          QStringLiteral("--daily-budget"), QStringLiteral("-1")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--daily-budget must be an amount in USD"), r.err.constData());
+        // The mock upstream's answer costs $0.00000465 (gpt-4o-mini, 11 + 5 tokens): room for two.
+        r = runGatehouse({QStringLiteral("keys"), QStringLiteral("limits"), QStringLiteral("--slug"), QStringLiteral("cli-budget"),
+                          QStringLiteral("--daily-budget"), QStringLiteral("0.000007")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        {
+            HeadlessGateway gw({});
+            const quint16 port = gw.waitForPort();
+            QVERIFY2(port != 0, gw.output().constData());
+            QCOMPARE(roundTrip(port, chat("cli-budget"))->status, 200);
+            QCOMPARE(roundTrip(port, chat("cli-budget"))->status, 200);
+            const auto refused = roundTrip(port, chat("cli-budget"));
+            QVERIFY(refused);
+            QVERIFY2(openAiErrorProblem(*refused, 412, QStringLiteral("budget_exceeded")).isEmpty(), refused->body.constData());
+            QCOMPARE(gw.stop(), 0);
+        }
+        HeadlessGateway again({});
+        const quint16 port = again.waitForPort();
+        QVERIFY2(port != 0, again.output().constData());
+        const auto refused = roundTrip(port, chat("cli-budget"));
+        QVERIFY(refused);
+        QVERIFY2(openAiErrorProblem(*refused, 412, QStringLiteral("budget_exceeded")).isEmpty(), refused->body.constData());
+        QVERIFY2(refused->body.contains("daily budget of $0.000007"), refused->body.constData());
+        again.stop();
+        QVERIFY(runGatehouse({QStringLiteral("keys"), QStringLiteral("delete"), QStringLiteral("--slug"), QStringLiteral("cli-budget")}).exitCode == 0);
+    }
+
     void noSecretInAnyOutputOrFile()   // keep last
     {
         QVERIFY(g_allOutput.contains("Added virtual key"));   // the capture works
