@@ -237,12 +237,13 @@ void MainWindow::buildStatusBar()
     gatewayLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
     gatewayLabel_->setTextFormat(Qt::RichText);
     connect(gatewayLabel_, &QLabel::linkActivated, this, &MainWindow::connectRequested);
-    statusBar()->addWidget(gatewayLabel_, 1);
+    statusBar()->addWidget(gatewayLabel_);
     fixButton_ = new QPushButton(tr("Settings\u2026"), this);
     fixButton_->setObjectName(QStringLiteral("gatewayFix"));
     fixButton_->hide();
     connect(fixButton_, &QPushButton::clicked, this, &MainWindow::settingsRequested);
     statusBar()->addWidget(fixButton_);
+    statusBar()->addWidget(new QWidget(this), 1);   // the fix button sits beside the message
 
     problemLabel_ = new QLabel(this);
     problemLabel_->setObjectName(QStringLiteral("problemStatus"));

@@ -104,6 +104,11 @@ SettingsDialog::SettingsDialog(const Preferences& running, QWidget* parent)
     layout->addStretch(1);
     layout->addWidget(buttons);
     setMinimumWidth(600);
+    // Numbers and short choices at their natural width, not stretched across the dialog.
+    const int field = fontMetrics().horizontalAdvance(QStringLiteral("0000000000 days")) + 40;
+    for (QWidget* w : std::initializer_list<QWidget*>{port_, days_, megabytes_, theme_})
+        w->setMaximumWidth(field);
+    bind_->setMaximumWidth(field + 80);
 
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Gateway key file"), keyFile_->text());

@@ -184,6 +184,14 @@ PlaygroundPage::PlaygroundPage(GatewayService* gateway, QWidget* parent)
     connect(logs_, &QPushButton::clicked, this, [this] { Q_EMIT showInLogs(lastTraceId_); });
     fillRouteValues();
     routeValue_->setCurrentText(QStringLiteral("mock"));
+    if (gateway_) {
+        // A restart may have turned access control on or off.
+        connect(gateway_, &GatewayService::started, this, [this] {
+            const bool accessControl = !gateway_->settings().apiKeyDigests.empty();
+            gatewayKey_->setVisible(accessControl);
+            gatewayKeyLabel_->setVisible(accessControl);
+        });
+    }
 }
 
 PlaygroundPage::~PlaygroundPage()
