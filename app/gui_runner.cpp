@@ -1,6 +1,7 @@
 #include "gui_runner.h"
 
 #include "config_loading.h"
+#include "desktop_setup.h"
 #include "key_spend_setup.h"
 #include "request_log_setup.h"
 #include "signal_watcher.h"
@@ -99,7 +100,8 @@ int runGui(QApplication& app, const AppOptions& options)
     addDashboardPage(window, requestLog.store());
     const auto spend = setupKeySpend(gateway, requestLog.store(), *vault, [&report](const QString& line, bool) { report(line); });
     addKeysPage(window, *vault, *spend, gateway);
-    window.show();
+    DesktopSetup desktop(window, gateway);   // Playground, Connect, Settings, tray, theme
+    desktop.showWindow();
     SignalWatcher signals;
     QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
     QObject::connect(&app, &QCoreApplication::aboutToQuit, &gateway, [&gateway] { gateway.stopAndWait(); });

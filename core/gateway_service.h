@@ -44,6 +44,10 @@ public:
     bool isRunning() const { return running_; }
     quint16 port() const { return port_; }        // the bound port, valid after started()
     QString baseUrl() const;                       // http://host:port
+    // What the last start() was given, and the configs/keys requests see now (for the console's dialogs).
+    const GatewaySettings& settings() const { return settings_; }
+    std::shared_ptr<const ConfigSet> configs() const { return configs_; }
+    KeySnapshotPtr keys() const { return keys_; }
 
 Q_SIGNALS:
     void started(const QString& baseUrl);

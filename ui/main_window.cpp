@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "gateway_failure_text.h"
 #include "gateway_service.h"
 #include "models/request_table_model.h"
 #include "views/request_detail_view.h"
@@ -11,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QCloseEvent>
@@ -73,6 +75,18 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildToolBar()
 {
+    // Always visible, unlike the live list's own toolbar.
+    auto* console = addToolBar(tr("Console"));
+    console->setObjectName(QStringLiteral("consoleToolBar"));
+    console->setMovable(false);
+    console->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    connectAction_ = console->addAction(QIcon::fromTheme(QStringLiteral("network-connect")), tr("Connect\u2026"));
+    connectAction_->setToolTip(tr("Code to point LangChain, the OpenAI SDKs, Portkey's SDK or curl at this gateway"));
+    connect(connectAction_, &QAction::triggered, this, &MainWindow::connectRequested);
+    settingsAction_ = console->addAction(QIcon::fromTheme(QStringLiteral("preferences-system")), tr("Settings\u2026"));
+    settingsAction_->setShortcut(QKeySequence::Preferences);
+    connect(settingsAction_, &QAction::triggered, this, &MainWindow::settingsRequested);
+
     auto* bar = liveToolBar_ = addToolBar(tr("Requests"));
     bar->setObjectName(QStringLiteral("requestsToolBar"));
     bar->setMovable(false);
@@ -220,8 +234,16 @@ void MainWindow::buildStatusBar()
 {
     gatewayLabel_ = new QLabel(this);
     gatewayLabel_->setObjectName(QStringLiteral("gatewayStatus"));
-    gatewayLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    statusBar()->addWidget(gatewayLabel_, 1);
+    gatewayLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    gatewayLabel_->setTextFormat(Qt::RichText);
+    connect(gatewayLabel_, &QLabel::linkActivated, this, &MainWindow::connectRequested);
+    statusBar()->addWidget(gatewayLabel_);
+    fixButton_ = new QPushButton(tr("Settings\u2026"), this);
+    fixButton_->setObjectName(QStringLiteral("gatewayFix"));
+    fixButton_->hide();
+    connect(fixButton_, &QPushButton::clicked, this, &MainWindow::settingsRequested);
+    statusBar()->addWidget(fixButton_);
+    statusBar()->addWidget(new QWidget(this), 1);   // the fix button sits beside the message
 
     problemLabel_ = new QLabel(this);
     problemLabel_->setObjectName(QStringLiteral("problemStatus"));
@@ -282,12 +304,19 @@ void MainWindow::connectGateway()
 
 void MainWindow::onGatewayStarted(const QString& baseUrl)
 {
-    setGatewayStatus(tr("Gateway listening on %1").arg(listeningUrl(baseUrl)), false);
+    const QString url = listeningUrl(baseUrl);
+    setGatewayStatus(tr("Gateway listening on %1").arg(url), false);
+    gatewayLabel_->setText(tr("Gateway listening on %1").arg(QStringLiteral("<a href=\"connect\">%1</a>").arg(url.toHtmlEscaped())));
+    gatewayLabel_->setToolTip(tr("Click the address for client code (Connect)"));
 }
 
 void MainWindow::onGatewayFailed(const QString& message)
 {
-    setGatewayStatus(tr("Gateway failed: %1").arg(message), true);
+    const auto& s = gateway_->settings();
+    const GatewayFailureText failure = describeGatewayFailure(message, s.port, s.bindAddress);
+    setGatewayStatus(tr("Gateway failed: %1").arg(failure.text), true);
+    gatewayLabel_->setToolTip(message);
+    fixButton_->setVisible(failure.settingsFix);
 }
 
 void MainWindow::onGatewayStopped()
@@ -297,13 +326,16 @@ void MainWindow::onGatewayStopped()
 
 void MainWindow::setGatewayStatus(const QString& text, bool error)
 {
-    gatewayLabel_->setText(text);
+    gatewayStatus_ = text;
+    gatewayLabel_->setText(text.toHtmlEscaped());
     gatewayLabel_->setStyleSheet(error ? QStringLiteral("color: #c62828;") : QString());
+    gatewayLabel_->setToolTip(QString());
+    fixButton_->hide();
 }
 
 QString MainWindow::gatewayStatusText() const
 {
-    return gatewayLabel_->text();
+    return gatewayStatus_;
 }
 
 bool MainWindow::isPaused() const

@@ -12,6 +12,7 @@ class QAction;
 class QLabel;
 class QLineEdit;
 class QModelIndex;
+class QPushButton;
 class QSortFilterProxyModel;
 class QSplitter;
 class QTabWidget;
@@ -42,7 +43,10 @@ public:
 
     qint64 requestCount() const { return requestCount_; }
     qint64 errorCount() const { return errorCount_; }
-    QString gatewayStatusText() const;
+    QString gatewayStatusText() const;   // plain text (the label shows the URL as a link)
+    QAction* connectAction() const { return connectAction_; }
+    QAction* settingsAction() const { return settingsAction_; }
+    QPushButton* fixButton() const { return fixButton_; }   // "Settings…" beside a start failure
     QString countsText() const;
     bool isPaused() const;
     bool isAutoScroll() const { return autoScroll_; }
@@ -56,6 +60,10 @@ public Q_SLOTS:
     // A lasting problem outside the gateway itself (e.g. the request log cannot write): shown in the
     // status bar until the next one replaces it, with the whole text as its tooltip.
     void showProblem(const QString& message);
+
+Q_SIGNALS:
+    void connectRequested();    // toolbar "Connect…" or the status bar's URL
+    void settingsRequested();   // toolbar "Settings…" or the fix button of a start failure
 
 protected:
     void closeEvent(QCloseEvent* event) override;   // remembers geometry and the current page
@@ -90,6 +98,10 @@ private:
     QAction* pauseAction_ = nullptr;
     QAction* clearAction_ = nullptr;
     QAction* autoScrollAction_ = nullptr;
+    QAction* connectAction_ = nullptr;
+    QAction* settingsAction_ = nullptr;
+    QPushButton* fixButton_ = nullptr;
+    QString gatewayStatus_;
 
     QLabel* gatewayLabel_ = nullptr;
     QLabel* problemLabel_ = nullptr;

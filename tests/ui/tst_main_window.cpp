@@ -14,6 +14,7 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QPushButton>
 #include <QTest>
 
 using namespace gatehouse;
@@ -83,8 +84,13 @@ void TestMainWindow::gatewayStateInStatusBar()
     MainWindow w(&gateway);
     Q_EMIT gateway.started(QStringLiteral("http://127.0.0.1:8787"));
     QCOMPARE(w.gatewayStatusText(), QStringLiteral("Gateway listening on http://127.0.0.1:8787/v1"));
-    Q_EMIT gateway.failed(QStringLiteral("Address already in use (127.0.0.1:8787)"));
-    QVERIFY(w.gatewayStatusText().contains(QStringLiteral("Address already in use (127.0.0.1:8787)")));
+    Q_EMIT gateway.failed(QStringLiteral("cannot listen on 127.0.0.1:8787: Address already in use"));
+    QCOMPARE(w.gatewayStatusText(), QStringLiteral("Gateway failed: Port 8787 is in use by another program. "
+                                                   "Stop it, or choose another port in Settings (or --port)."));
+    QVERIFY(!w.fixButton()->isHidden());
+    Q_EMIT gateway.failed(QStringLiteral("something else broke"));
+    QCOMPARE(w.gatewayStatusText(), QStringLiteral("Gateway failed: something else broke"));
+    QVERIFY(w.fixButton()->isHidden());
     Q_EMIT gateway.stopped();
     QCOMPARE(w.gatewayStatusText(), QStringLiteral("Gateway stopped"));
 }
