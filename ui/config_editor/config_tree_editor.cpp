@@ -168,8 +168,7 @@ json ConfigTreeEditor::document() const
 
 void ConfigTreeEditor::showIssues(const std::vector<ConfigIssue>& issues)
 {
-    model_->setIssues(issues);
-    properties_->setNode(properties_->node());
+    model_->setIssues(issues);   // dataChanged on every node whose marks changed: the form follows
 }
 
 void ConfigTreeEditor::setVirtualKeys(const QStringList& slugs)
