@@ -4,6 +4,7 @@
 # the gateway's peak RSS and open descriptors. A benchmark, not a test: exit 1 on any error.
 #
 # Usage: bench/stream_10k.sh               CONNS=2000 GAP_MS=500 DURATION=30 bench/stream_10k.sh
+# Each stream is 11 events GAP_MS apart (~22 s at the default 2000 ms).
 # The slow upstream is the built-in mock provider paced by GAP_MS between chunks (mock-gpt@gap=N):
 # the gateway's relay path without a second network hop, so the descriptors and memory measured are
 # the gateway's own (one client socket per stream). Needs wrk (scripts/deps.sh --bench).
@@ -13,8 +14,8 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT_DIR=$(cd "$BENCH_DIR/.." && pwd)
 GATEHOUSE_BIN=${GATEHOUSE_BIN:-$PROJECT_DIR/build/app/gatehouse}
 CONNS=${CONNS:-10000}
-GAP_MS=${GAP_MS:-1000}
-DURATION=${DURATION:-30}
+GAP_MS=${GAP_MS:-2000}
+DURATION=${DURATION:-60}
 command -v wrk >/dev/null || { echo "stream_10k: wrk not found (scripts/deps.sh --bench)" >&2; exit 2; }
 [ -x "$GATEHOUSE_BIN" ] || { echo "stream_10k: no gateway at $GATEHOUSE_BIN (build first)" >&2; exit 2; }
 
@@ -40,7 +41,7 @@ IDLE_RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$GW_PID/status")
 printf 'x-portkey-provider: mock\n' > "$WORK/headers"
 printf '{"model":"mock-gpt@gap=%d","stream":true,"messages":[{"role":"user","content":"one two three four five"}]}' "$GAP_MS" > "$WORK/body.json"
 echo "stream_10k: $CONNS connections for ${DURATION}s, ${GAP_MS} ms between chunks, against 127.0.0.1:$PORT" >&2
-wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 60s -s "$BENCH_DIR/post.lua" "http://127.0.0.1:$PORT/v1/chat/completions" \
+wrk -t"$(( CONNS < 2 ? 1 : 2 ))" -c"$CONNS" -d"${DURATION}s" --timeout 60s -s "$BENCH_DIR/post.lua" "http://127.0.0.1:$PORT/v1/chat/completions" \
   -- "$WORK/body.json" "$WORK/headers" > "$WORK/wrk.txt" 2>&1 &
 WRK_PID=$!
 peak_rss=0 peak_fds=0 peak_inflight=0
@@ -69,3 +70,4 @@ printf 'streams completed %s, errors %s (non-2xx %s, socket %s), in flight at pe
 printf 'gateway RSS: idle %d MiB, peak %d MiB (sampled), high-water %d MiB, after %d MiB; open descriptors at peak %d\n' \
   $((IDLE_RSS / 1024)) $((peak_rss / 1024)) $((HWM / 1024)) $((END_RSS / 1024)) "$peak_fds"
 [ "$ERRORS" = 0 ] || { echo "ERRORS: $ERRORS"; exit 1; }
+[ "$(field requests)" -gt 0 ] || { echo "no stream completed in ${DURATION}s: the gateway could not keep up (try a larger GAP_MS or DURATION)"; exit 1; }
