@@ -35,6 +35,14 @@ GatewaySettings loadGatewaySettings(QStringList* warnings)
         else
             warnings->append(QStringLiteral("setting gateway/max_body_bytes is invalid; using %1").arg(s.maxBodyBytes));
     }
+    if (store.contains(QStringLiteral("gateway/max_concurrent_requests"))) {
+        bool ok = false;
+        const int v = store.value(QStringLiteral("gateway/max_concurrent_requests")).toInt(&ok);
+        if (ok && v >= 1 && v <= 1'000'000)
+            s.maxConcurrentRequests = v;
+        else
+            warnings->append(QStringLiteral("setting gateway/max_concurrent_requests is invalid; using %1").arg(s.maxConcurrentRequests));
+    }
     return s;
 }
 

@@ -36,6 +36,7 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption port(QStringLiteral("port"), QStringLiteral("Port to listen on (default %1; 0 picks a free one).").arg(defaults.port), QStringLiteral("port"));
     const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on (default %1).").arg(defaults.bindAddress), QStringLiteral("address"));
     const QCommandLineOption maxBody(QStringLiteral("max-body-bytes"), QStringLiteral("Largest request body accepted (default %1).").arg(defaults.maxBodyBytes), QStringLiteral("bytes"));
+    const QCommandLineOption maxConcurrent(QStringLiteral("max-concurrent-requests"), QStringLiteral("Requests served at once (default %1); beyond it the answer is 503 with Retry-After.").arg(defaults.maxConcurrentRequests), QStringLiteral("n"));
     const QCommandLineOption portFile(QStringLiteral("port-file"), QStringLiteral("Write the bound port to this file once listening."), QStringLiteral("file"));
     const QCommandLineOption logRequests(QStringLiteral("log-requests"), QStringLiteral("Print one line per request to standard error."));
     const QCommandLineOption configs(QStringLiteral("configs"), QStringLiteral("Saved routing configs: a .json file or a directory of them (ids pc-<file name>); reloaded when they change."), QStringLiteral("path"));
@@ -47,7 +48,7 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption gatewayKeys(QStringLiteral("gateway-key-file"), QStringLiteral("Require x-portkey-api-key to match a key in this file (one per line, mode 0600). Needed to bind beyond loopback."), QStringLiteral("file"));
     const QCommandLineOption secretsFile(QStringLiteral("secrets-file"), QStringLiteral("Read virtual keys' secrets from this JSON file (mode 0600) instead of the OS keychain."), QStringLiteral("file"));
     const QCommandLineOption cacheFile(QStringLiteral("cache-file"), QStringLiteral("Response cache file (default cache.sqlite3 in the data folder); \"\" keeps the cache in memory only."), QStringLiteral("file"));
-    p.addOptions({headless, port, bind, maxBody, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies,
+    p.addOptions({headless, port, bind, maxBody, maxConcurrent, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies,
                   otlp, gatewayKeys, secretsFile, cacheFile});
 
     CommandLineResult r;
@@ -99,6 +100,13 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
         if (!ok || v < 1024 || v > (qint64(1) << 32))
             return fail(QStringLiteral("--max-body-bytes must be from 1024 to 4294967296 (got '%1').").arg(p.value(maxBody)));
         o.gateway.maxBodyBytes = v;
+    }
+    if (p.isSet(maxConcurrent)) {
+        bool ok = false;
+        const int v = p.value(maxConcurrent).toInt(&ok);
+        if (!ok || v < 1 || v > 1'000'000)
+            return fail(QStringLiteral("--max-concurrent-requests must be from 1 to 1000000 (got '%1').").arg(p.value(maxConcurrent)));
+        o.gateway.maxConcurrentRequests = v;
     }
     if (p.isSet(dataDir) && o.dataDir.trimmed().isEmpty())
         return fail(QStringLiteral("--data-dir needs a folder."));

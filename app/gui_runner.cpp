@@ -50,6 +50,8 @@ void addKeysPage(MainWindow& window, KeyVault& vault, KeySpendTracker& spend, Ga
 int runGui(QApplication& app, const AppOptions& options)
 {
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/gatehouse/icons/gatehouse.svg")));
+    // Wayland shells find the window's icon and name through the installed .desktop file (packaging/).
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.gatehouse.Gatehouse"));
     GatewayService gateway;
     QString configError;
     const auto configs = setupConfigs(options, gateway, &configError);

@@ -18,6 +18,9 @@ struct GatewaySettings {
     int idleTimeoutMs = 75'000;               // keep-alive connection with no request in flight
     int upstreamConnectTimeoutMs = 10'000;
     int shutdownGraceMs = 30'000;             // in-flight requests get this long to finish on shutdown
+    // /v1/ requests served at once; beyond it a request is answered 503 + Retry-After at once
+    // (pipeline/overload_shedding.h), so a burst cannot queue without bound
+    int maxConcurrentRequests = 1024;
     int recordBodyCapBytes = 64 * 1024;       // request/response bodies kept in a record, each
     int recordFlushIntervalMs = 100;          // records are handed to observers at most this often
     // Local gateway API keys (x-portkey-api-key), kept only as SHA-256 digests. Empty: no check,

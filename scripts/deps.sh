@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Gatehouse needs to build, run and test -- only those missing.
 #   scripts/deps.sh            build + run + test packages
-#   scripts/deps.sh --bench    also the benchmark tools (wrk, nginx-light)
-# Runtime-loaded parts are listed explicitly: libqt6sql6-sqlite (SQL driver plugin), qt6-qpa-plugins
-# (xcb platform), libsecret-1-0 (QtKeychain loads it at run time). qt6-charts-dev needs
+#   scripts/deps.sh --bench    also the benchmark tools (wrk, nginx-light, sqlite3)
+# Runtime-loaded parts are listed explicitly: libqt6sql6-sqlite (SQL driver plugin), libqt6svg6 (SVG
+# icon engine), qt6-qpa-plugins, libsecret-1-0 (QtKeychain loads it at run time). qt6-charts-dev needs
 # libqt6opengl6-dev at configure time, which qt6-base-dev only recommends. prometheus brings promtool,
-# which the tests use to validate GET /metrics.
+# which the tests use to validate GET /metrics. The package test needs librsvg2-bin (PNG icon),
+# desktop-file-utils and appstream (validators).
 set -eu
 pkgs="g++ make cmake ninja-build file dpkg-dev pkg-config
-  qt6-base-dev libqt6opengl6-dev qt6-charts-dev libqt6sql6-sqlite qt6-qpa-plugins
+  qt6-base-dev libqt6opengl6-dev qt6-charts-dev libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
   qtkeychain-qt6-dev libsecret-1-0 nlohmann-json3-dev libcurl4-openssl-dev libhttp-parser-dev
   xvfb xauth fonts-dejavu-core gnome-keyring dbus-x11 libsecret-tools curl ca-certificates
-  prometheus"
-[ "${1:-}" = --bench ] && pkgs="$pkgs wrk nginx-light"
+  prometheus librsvg2-bin desktop-file-utils appstream"
+[ "${1:-}" = --bench ] && pkgs="$pkgs wrk nginx-light sqlite3"
 # Node.js runs the end-to-end client suite; any Node >= 18 on PATH will do.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"

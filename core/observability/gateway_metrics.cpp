@@ -231,6 +231,8 @@ QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds) const
     sample(out, "gatehouse_cache_saved_tokens_total", {}, double(cacheSavedTokens_));
     header(out, "gatehouse_gateway_overhead_seconds", "histogram", "Time the gateway added: total minus upstream time.");
     renderHistogram(out, "gatehouse_gateway_overhead_seconds", Labels{}, overhead_, kOverheadBuckets);
+    header(out, "gatehouse_overload_rejections_total", "counter", "Requests answered 503 at once because --max-concurrent-requests were in flight.");
+    sample(out, "gatehouse_overload_rejections_total", {}, double(overloadRejections_));
     header(out, "gatehouse_in_flight_requests", "gauge", "Requests being served now.");
     sample(out, "gatehouse_in_flight_requests", {}, inFlight);
     header(out, "gatehouse_uptime_seconds", "gauge", "Seconds since the gateway started.");

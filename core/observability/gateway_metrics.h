@@ -26,6 +26,8 @@ public:
     static constexpr std::array<double, 9> kTokenBuckets{16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576};
 
     void observe(const RequestRecord& record);
+    // A /v1/ request turned away with 503 because too many were in flight (no record is made for it).
+    void observeOverloadRejection() { ++overloadRejections_; }
 
     // Prometheus text exposition format 0.0.4.
     QByteArray render(int inFlight, double uptimeSeconds) const;
@@ -56,6 +58,7 @@ private:
     std::map<std::string, quint64> errorsByType_;
     std::map<std::string, quint64> cacheByStatus_;   // x-portkey-cache-status values: six at most
     quint64 cacheSavedTokens_ = 0;                    // total tokens of answers served from the cache
+    quint64 overloadRejections_ = 0;
 };
 
 } // namespace gatehouse

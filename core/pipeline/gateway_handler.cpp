@@ -4,6 +4,7 @@
 #include "pipeline/api_error.h"
 #include "pipeline/catalog_models_route.h"
 #include "pipeline/exchange.h"
+#include "pipeline/overload_shedding.h"
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +53,8 @@ HeaderList jsonHeaders()
 void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writer, const ClientInfo& client)
 {
     if (request.path.startsWith("/v1/")) {
+        if (shedIfOverloaded(ctx_, writer))
+            return;
         auto route = resolveRoute(request);
         if (const auto* e = std::get_if<Endpoint>(&route); e && *e == Endpoint::Models) {
             if (const auto answer = catalogModelsAnswer(request, ctx_)) {

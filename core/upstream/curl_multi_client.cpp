@@ -144,7 +144,10 @@ TransferId CurlMultiClient::start(UpstreamRequest&& request, TransferObserver* o
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    // Wait to multiplex on a pending connection only where HTTP/2 is possible (TLS). On plain http
+    // the wait lasts until the first answer's headers arrive, so concurrent calls to a slow local
+    // server would queue behind the first one. (Easy handles are pooled: always set it.)
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, qstrnicmp(r.url.constData(), "https://", 8) == 0 ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(r.timeoutMs));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(r.connectTimeoutMs));
     curl_easy_setopt(e, CURLOPT_PRIVATE, reinterpret_cast<void*>(uintptr_t(t->id)));

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 namespace gatehouse::test {
 
 namespace {
@@ -89,7 +91,7 @@ Parse parseRequest(QByteArray& buf, MockUpstream::Received& out, bool& keepAlive
 // The scenario encoded in the path prefixes; an empty endpoint means "unknown path".
 struct Route {
     int status = 0, delayMs = 0, paceMs = 0;  // status: from /status/<code> or /text/<code>
-    bool text = false, stall = false, reset = false, resetMid = false;
+    bool text = false, stall = false, hold = false, reset = false, resetMid = false;
     QByteArray endpoint;  // what follows /v1/, e.g. "chat/completions"
 };
 
@@ -118,6 +120,8 @@ Route parseRoute(const QByteArray& target)
             if (!ok || *number < 0 || (isStatus && (*number < 200 || *number > 599)))
                 return {};
             r.text = r.text || s == "text";
+        } else if (s == "hold") {
+            r.hold = true;
         } else if (s == "stall" || s == "reset" || s == "resetmid") {
             (s == "stall" ? r.stall : s == "reset" ? r.reset : r.resetMid) = true;
         } else {
@@ -289,13 +293,24 @@ void MockUpstream::processBuffer(QTcpSocket* socket)
     const Route route = parseRoute(request.path);
     if (!guard || !connections_.contains(socket) || route.stall)
         return;  // a slot closed the socket, or /stall: stay busy, never answer, keep the socket open
-    if (route.reset) {
+    if (route.hold) {
+        held_.append({QPointer<QTcpSocket>(socket), request});
+    } else if (route.reset) {
         socket->abort();
         drop(socket);
     } else if (route.delayMs > 0) {
         QTimer::singleShot(route.delayMs, socket, [this, socket, request] { respond(socket, request); });
     } else {
         respond(socket, request);
+    }
+}
+
+void MockUpstream::releaseHeld()
+{
+    const auto held = std::exchange(held_, {});
+    for (const auto& [socket, request] : held) {
+        if (socket)
+            respond(socket, request);
     }
 }
 

@@ -9,6 +9,7 @@
 //   /text/<code>/v1/...     <code> with text/plain "upstream says no"
 //   /delay/<ms>/v1/...      the normal answer after <ms> (a timer; never blocks)
 //   /stall/v1/...           never answers and keeps the socket open
+//   /hold/v1/...            answers normally, but only when releaseHeld() is called
 //   /reset/v1/...           abort()s the socket right after reading the request
 //   /resetmid/v1/...        streams headers and 2 SSE events (unstreamed: half the JSON), then abort()s
 //   /pace/<ms>/v1/...       streams the SSE events <ms> apart
@@ -21,6 +22,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QPair>
 #include <QString>
 #include <QTcpServer>
@@ -54,6 +56,8 @@ public:
 
     // Client sockets connected right now: shows whether the gateway hangs up upstream calls.
     int openConnections() const;
+    // Answers every request held by /hold/ so far.
+    void releaseHeld();
 
 Q_SIGNALS:
     void requestReceived();   // after each request has been recorded
@@ -79,6 +83,7 @@ private:
     QTcpServer server_;
     QHash<QTcpSocket*, Connection> connections_;
     QList<Received> received_;
+    QList<QPair<QPointer<QTcpSocket>, Received>> held_;
 };
 
 } // namespace gatehouse::test
