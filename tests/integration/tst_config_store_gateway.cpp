@@ -80,6 +80,8 @@ void TestConfigStoreGateway::savedVersionRoutesTheNextRequest()
     QCOMPARE(r->status, 200);
     QCOMPARE(r->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
     QCOMPARE(r->json()["model"].get<std::string>(), std::string("mock-model"));
+    QVERIFY(gw.waitForRecords(2));
+    QCOMPARE(gw.records().back().configVersion, 2);   // the request log says which version routed it
 
     // The file watch rereads what we wrote (as it does after every save): the same text, no second swap.
     store.refresh();
