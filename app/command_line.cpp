@@ -39,7 +39,7 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption maxConcurrent(QStringLiteral("max-concurrent-requests"), QStringLiteral("Requests served at once (default %1); beyond it the answer is 503 with Retry-After.").arg(defaults.maxConcurrentRequests), QStringLiteral("n"));
     const QCommandLineOption portFile(QStringLiteral("port-file"), QStringLiteral("Write the bound port to this file once listening."), QStringLiteral("file"));
     const QCommandLineOption logRequests(QStringLiteral("log-requests"), QStringLiteral("Print one line per request to standard error."));
-    const QCommandLineOption configs(QStringLiteral("configs"), QStringLiteral("Saved routing configs: a .json file or a directory of them (ids pc-<file name>); reloaded when they change."), QStringLiteral("path"));
+    const QCommandLineOption configs(QStringLiteral("configs"), QStringLiteral("Saved routing configs: a directory of them (ids pc-<file name>, versioned) or one read-only .json file; reloaded when they change. Default: configs/ in the data directory."), QStringLiteral("path"));
     const QCommandLineOption defaultConfig(QStringLiteral("default-config"), QStringLiteral("Config id used when a request names none."), QStringLiteral("id"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Folder for the request log and other state (default: the user's data folder)."), QStringLiteral("dir"));
     const QCommandLineOption noRequestLog(QStringLiteral("no-request-log"), QStringLiteral("Do not store request records on disk."));
@@ -124,8 +124,6 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
         o.gateway.cachePath = p.value(cacheFile);
     else if (p.isSet(dataDir))
         o.gateway.cachePath = o.dataDir + QStringLiteral("/cache.sqlite3");   // all state in the one folder
-    if (!o.defaultConfig.isEmpty() && o.configsPath.isEmpty())
-        return fail(QStringLiteral("--default-config needs --configs to say where the configs are."));
     r.options = o;
     return r;
 }

@@ -13,6 +13,7 @@
 #include "keys/key_vault.h"
 #include "log_query_worker.h"
 #include "main_window.h"
+#include "pages/configs_page.h"
 #include "pages/dashboard_page.h"
 #include "pages/keys_page.h"
 #include "pages/logs_page.h"
@@ -102,6 +103,17 @@ int runGui(QApplication& app, const AppOptions& options)
     addDashboardPage(window, requestLog.store());
     const auto spend = setupKeySpend(gateway, requestLog.store(), *vault, [&report](const QString& line, bool) { report(line); });
     addKeysPage(window, *vault, *spend, gateway);
+    if (ConfigStore* store = configs.store.get()) {
+        auto* page = new ConfigsPage(store);
+        window.addPage(page, QObject::tr("Configs"));
+        page->guardClose(&window);
+        QObject::connect(&gateway, &GatewayService::recordsReady, store, [store](const RecordBatch& batch) {
+            for (const RequestRecord& r : *batch) {
+                if (!r.configId.isEmpty())
+                    store->noteUsed(r.configId.toStdString(), r.receivedAt.toMSecsSinceEpoch());
+            }
+        });
+    }
     DesktopSetup desktop(window, gateway);   // Playground, Connect, Settings, tray, theme
     desktop.showWindow();
     SignalWatcher signals;

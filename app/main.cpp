@@ -4,6 +4,7 @@
 #include "app_settings.h"
 #include "cache_command.h"
 #include "command_line.h"
+#include "configs_command.h"
 #include "gui_runner.h"
 #include "headless_runner.h"
 #include "keys_command.h"
@@ -33,7 +34,8 @@ int main(int argc, char** argv)
     // Subcommands (gatehouse keys ..., gatehouse logs ...): command-line tools, never a window.
     if (argc > 1) {
         using Command = int (*)(const QStringList&);
-        const Command command = !std::strcmp(argv[1], "keys") ? &runKeysCommand : !std::strcmp(argv[1], "logs") ? &runLogsCommand : nullptr;
+        const Command command = !std::strcmp(argv[1], "keys") ? &runKeysCommand : !std::strcmp(argv[1], "logs") ? &runLogsCommand
+                              : !std::strcmp(argv[1], "configs") ? &runConfigsCommand : nullptr;
         if (command) {
             QCoreApplication app(argc, argv);
             QCoreApplication::setOrganizationName(QStringLiteral("Gatehouse"));
