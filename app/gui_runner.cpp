@@ -14,6 +14,8 @@
 #include "log_query_worker.h"
 #include "main_window.h"
 #include "pages/configs_page.h"
+#include "config_editor/config_tree_editor.h"
+#include "config_editor/visual_config_tab.h"
 #include "pages/dashboard_page.h"
 #include "pages/keys_page.h"
 #include "pages/logs_page.h"
@@ -105,6 +107,16 @@ int runGui(QApplication& app, const AppOptions& options)
     addKeysPage(window, *vault, *spend, gateway);
     if (ConfigStore* store = configs.store.get()) {
         auto* page = new ConfigsPage(store);
+        auto* visual = new VisualConfigTab(page);
+        // Targets can name a virtual key: offer the vault's slugs.
+        const auto offerKeys = [visual](const KeySnapshotPtr& keys) {
+            QStringList slugs;
+            if (keys)
+                for (const auto& [slug, key] : keys->keys)
+                    slugs << slug;
+            visual->editor()->setVirtualKeys(slugs);
+        };
+        QObject::connect(vault.get(), &KeyVault::snapshotChanged, visual, offerKeys);
         window.addPage(page, QObject::tr("Configs"));
         page->guardClose(&window);
         QObject::connect(&gateway, &GatewayService::recordsReady, store, [store](const RecordBatch& batch) {
