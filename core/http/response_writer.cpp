@@ -9,8 +9,15 @@ void ResponseWriter::sendHead(int status, const HeaderList& headers, qint64 cont
     if (!conn_ || headSent_)
         return;
     headSent_ = true;
-    status_ = status;
     chunked_ = contentLength == kChunked;
+    if (filter_) {
+        HeaderList filtered = headers;
+        filter_->head(status, filtered, chunked_);
+        status_ = status;
+        conn_->writeHead(status, filtered, contentLength, /*flushNow=*/chunked_);
+        return;
+    }
+    status_ = status;
     conn_->writeHead(status, headers, contentLength, /*flushNow=*/chunked_);
 }
 
@@ -18,6 +25,13 @@ void ResponseWriter::sendBody(QByteArrayView data)
 {
     if (!conn_ || !headSent_ || finished_ || data.isEmpty())
         return;
+    QByteArray filtered;
+    if (filter_ && chunked_) {
+        filtered = filter_->body(data);
+        data = filtered;
+        if (data.isEmpty())
+            return;
+    }
     bodyBytes_ += data.size();
     conn_->writeBody(data, chunked_);
 }
@@ -26,6 +40,13 @@ void ResponseWriter::finish()
 {
     if (finished_)
         return;
+    if (filter_ && chunked_ && conn_ && headSent_) {
+        const QByteArray tail = filter_->finish();
+        if (!tail.isEmpty()) {
+            bodyBytes_ += tail.size();
+            conn_->writeBody(tail, true);
+        }
+    }
     finished_ = true;
     if (conn_ && headSent_) {
         HttpConnection* c = conn_;
@@ -39,9 +60,19 @@ void ResponseWriter::sendFull(int status, const HeaderList& headers, QByteArrayV
     if (!conn_ || headSent_)
         return;
     headSent_ = true;
+    QByteArray filteredBody;
+    HeaderList filteredHeaders;
+    const HeaderList* h = &headers;
+    if (filter_) {
+        filteredHeaders = headers;
+        filter_->head(status, filteredHeaders, false);
+        filteredBody = filter_->whole(status, body);
+        body = filteredBody;
+        h = &filteredHeaders;
+    }
     status_ = status;
     bodyBytes_ = body.size();
-    conn_->writeHead(status, headers, body.size(), /*flushNow=*/false);
+    conn_->writeHead(status, *h, body.size(), /*flushNow=*/false);
     if (!body.isEmpty())
         conn_->writeBody(body, false);
     finish();

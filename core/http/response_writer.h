@@ -12,6 +12,18 @@ namespace gatehouse {
 
 class HttpConnection;
 
+// Rewrites an answer on its way out (e.g. OpenAI shapes -> Anthropic shapes on /v1/messages), so the
+// pipeline behind the writer keeps speaking one format. Called on the writer's thread, in order.
+class ResponseFilter {
+public:
+    virtual ~ResponseFilter() = default;
+    // Before the head is written; chunked: a body of sendBody() pieces follows.
+    virtual void head(int& status, HeaderList& headers, bool chunked) = 0;
+    virtual QByteArray body(QByteArrayView piece) = 0;          // one piece of a chunked body
+    virtual QByteArray finish() = 0;                            // the end of a chunked body
+    virtual QByteArray whole(int status, QByteArrayView body) = 0;   // the body of sendFull()
+};
+
 class ResponseWriter {
 public:
     static constexpr qint64 kChunked = -1;
@@ -36,6 +48,8 @@ public:
     // Called when written output has drained below the low-water mark (kLowWaterBytes).
     void setOnDrained(std::function<void()> cb) { onDrained_ = std::move(cb); }
     static constexpr qint64 kLowWaterBytes = 256 * 1024;
+    // Set before the answer starts; everything written afterwards passes through it.
+    void setFilter(std::unique_ptr<ResponseFilter> filter) { filter_ = std::move(filter); }
 
 private:
     friend class HttpConnection;
@@ -45,6 +59,7 @@ private:
     HttpConnection* conn_;
     std::function<void()> onAbort_;
     std::function<void()> onDrained_;
+    std::unique_ptr<ResponseFilter> filter_;
     bool headSent_ = false;
     bool chunked_ = false;
     bool finished_ = false;

@@ -4,6 +4,7 @@
 #include "pipeline/api_error.h"
 #include "pipeline/catalog_models_route.h"
 #include "pipeline/exchange.h"
+#include "pipeline/messages_route.h"
 #include "pipeline/overload_shedding.h"
 
 #include <nlohmann/json.hpp>
@@ -39,7 +40,7 @@ std::variant<Endpoint, ApiError> resolveRoute(const HttpRequest& r)
         }
     }
     return ApiError::notFound(QStringLiteral("Unknown route %1 %2. The gateway serves POST /v1/chat/completions, "
-                                             "POST /v1/completions, POST /v1/embeddings and GET /v1/models.")
+                                             "POST /v1/completions, POST /v1/embeddings, POST /v1/messages and GET /v1/models.")
                                   .arg(QString::fromLatin1(r.method), QString::fromUtf8(r.path.left(200))));
 }
 
@@ -55,7 +56,7 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
     if (request.path.startsWith("/v1/")) {
         if (shedIfOverloaded(ctx_, writer))
             return;
-        auto route = resolveRoute(request);
+        auto route = isMessagesPath(request.path) ? prepareMessagesRequest(request, *writer) : resolveRoute(request);
         if (const auto* e = std::get_if<Endpoint>(&route); e && *e == Endpoint::Models) {
             if (const auto answer = catalogModelsAnswer(request, ctx_)) {
                 HeaderList h = jsonHeaders();

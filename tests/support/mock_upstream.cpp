@@ -212,6 +212,50 @@ QList<QByteArray> sseEvents(bool chat, const std::string& model, bool includeUsa
     return events;
 }
 
+// A model name containing "tool" with tools in the request: a call of the first tool with
+// {"city":"Paris"} (finish_reason tool_calls), unless the last message is a tool result.
+std::string toolToCall(const json& body, const std::string& model)
+{
+    if (model.find("tool") == std::string::npos || !body.contains("tools") || !body["tools"].is_array() || body["tools"].empty())
+        return {};
+    if (body.contains("messages") && body["messages"].is_array() && !body["messages"].empty()
+        && body["messages"].back().is_object() && body["messages"].back().value("role", "") == "tool")
+        return {};
+    const json& t = body["tools"][0];
+    return t.is_object() && t.contains("function") && t["function"].is_object() ? t["function"].value("name", "") : std::string();
+}
+
+json toolAnswer(const std::string& model, const std::string& tool)
+{
+    const json call = {{"id", "call_mock_1"}, {"type", "function"}, {"function", {{"name", tool}, {"arguments", "{\"city\":\"Paris\"}"}}}};
+    const json choice = {{"index", 0}, {"logprobs", nullptr}, {"finish_reason", "tool_calls"},
+                         {"message", {{"role", "assistant"}, {"content", nullptr}, {"tool_calls", json::array({call})}}}};
+    return {{"id", "chatcmpl-mock-1"}, {"object", "chat.completion"}, {"created", kCreated}, {"model", model},
+            {"choices", json::array({choice})}, {"usage", usage()}};
+}
+
+// The tool call streamed as OpenAI does: id and name first, the arguments in two fragments.
+QList<QByteArray> toolEvents(const std::string& model, const std::string& tool, bool includeUsage)
+{
+    QList<QByteArray> events;
+    auto send = [&](const json& delta, const json& finish, const json& usageValue = nullptr, bool noChoice = false) {
+        json chunk = {{"id", "chatcmpl-mock-1"}, {"object", "chat.completion.chunk"}, {"created", kCreated}, {"model", model},
+                      {"choices", noChoice ? json::array() : json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
+        if (includeUsage)
+            chunk["usage"] = usageValue;
+        events.append("data: " + QByteArray::fromStdString(chunk.dump()) + "\n\n");
+    };
+    send({{"role", "assistant"}, {"content", nullptr}}, nullptr);
+    send({{"tool_calls", json::array({{{"index", 0}, {"id", "call_mock_1"}, {"type", "function"}, {"function", {{"name", tool}, {"arguments", ""}}}}})}}, nullptr);
+    send({{"tool_calls", json::array({{{"index", 0}, {"function", {{"arguments", "{\"city\":"}}}}})}}, nullptr);
+    send({{"tool_calls", json::array({{{"index", 0}, {"function", {{"arguments", "\"Paris\"}"}}}}})}}, nullptr);
+    send(json::object(), "tool_calls");
+    if (includeUsage)
+        send(nullptr, nullptr, usage(), true);
+    events.append("data: [DONE]\n\n");
+    return events;
+}
+
 bool flagAt(const json& body, const char* pointer)
 {
     const json::json_pointer ptr(pointer);
@@ -345,13 +389,16 @@ void MockUpstream::respond(QTcpSocket* socket, const Received& request)
     if (ep != "embeddings" && flagAt(body, "/stream")) {
         socket->write(responseHead(200, "text/event-stream; charset=utf-8", -1, connections_.value(socket).keepAlive,
                                    "Cache-Control: no-cache\r\n"));
-        QList<QByteArray> events = sseEvents(ep == "chat/completions", model,
-                                             flagAt(body, "/stream_options/include_usage"));
+        const std::string tool = ep == "chat/completions" ? toolToCall(body, model) : std::string();
+        QList<QByteArray> events = !tool.empty() ? toolEvents(model, tool, flagAt(body, "/stream_options/include_usage"))
+                                                 : sseEvents(ep == "chat/completions", model,
+                                                             flagAt(body, "/stream_options/include_usage"));
         if (route.resetMid)
             events.resize(2);
         return streamStep(socket, events, route.paceMs, route.resetMid);
     }
-    const QByteArray payload = QByteArray::fromStdString(answer(ep, model).dump());
+    const std::string tool = ep == "chat/completions" ? toolToCall(body, model) : std::string();
+    const QByteArray payload = QByteArray::fromStdString((tool.empty() ? answer(ep, model) : toolAnswer(model, tool)).dump());
     if (route.resetMid) {  // not streamed: cut the body in half instead
         socket->write(responseHead(200, "application/json", payload.size(), true, {}) + payload.left(payload.size() / 2));
         return abortWhenFlushed(socket);

@@ -13,6 +13,9 @@
 //                           `error-404`, `error-503`) answers that status with an OpenAI error body.
 //                           Model `slow-<ms>` (e.g. `slow-400`) waits that long before answering,
 //                           to keep a request in flight.
+//                           A model containing `tool` with `tools` in the request calls the first
+//                           tool with {"city":"Paris"} (streamed: the arguments in two fragments),
+//                           unless the last message is a tool result.
 //   POST /embeddings        one vector per input; honours encoding_format (the openai SDK asks
 //                           for `base64` by default and decodes it itself).
 //   GET  /models            a one-entry model list.
@@ -89,6 +92,10 @@ function handleChat(req, res, body) {
   const content = UPSTREAM_PREFIX + prompt;
   const id = 'chatcmpl-upstream-' + Math.random().toString(36).slice(2, 10);
   const created = Math.floor(Date.now() / 1000);
+  const last = body.messages[body.messages.length - 1];
+  const tool = String(model).includes('tool') && Array.isArray(body.tools) && body.tools.length && last?.role !== 'tool'
+    ? body.tools[0]?.function?.name : undefined;
+  if (tool) return toolCall(res, body, { id, created, model, tool });
 
   if (!body.stream) {
     return sendJson(res, 200, {
@@ -141,6 +148,30 @@ function handleChat(req, res, body) {
     }
   };
   next();
+}
+
+const TOOL_ARGS = ['{"city":', '"Paris"}'];
+
+function toolCall(res, body, { id, created, model, tool }) {
+  const call = { id: 'call_upstream_1', type: 'function', function: { name: tool, arguments: TOOL_ARGS.join('') } };
+  const usage = { prompt_tokens: 20, completion_tokens: 8, total_tokens: 28 };
+  if (!body.stream) {
+    return sendJson(res, 200, {
+      id, object: 'chat.completion', created, model,
+      choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call] }, logprobs: null, finish_reason: 'tool_calls' }],
+      usage,
+    });
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const chunk = (delta, finish = null) => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] });
+  const events = [
+    chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: tool, arguments: '' } }] }),
+    ...TOOL_ARGS.map((a) => chunk({ tool_calls: [{ index: 0, function: { arguments: a } }] })),
+    chunk({}, 'tool_calls'),
+  ];
+  if (body.stream_options?.include_usage) events.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage });
+  for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
+  res.end('data: [DONE]\n\n');
 }
 
 function handleEmbeddings(req, res, body) {
