@@ -45,6 +45,22 @@ QString get(const nlohmann::json& j, const char* key)
 
 } // namespace
 
+nlohmann::json virtualKeyProviderOptions(const VirtualKey& k)
+{
+    nlohmann::json out;
+    const auto put = [&out](const char* name, const QString& value) {
+        if (!value.trimmed().isEmpty())
+            out[name] = value.trimmed().toStdString();
+    };
+    put("azure_resource_name", k.azureResource);
+    put("azure_deployment_id", k.azureDeployment);
+    put("azure_api_version", k.azureApiVersion);
+    put("aws_region", k.awsRegion);
+    put("vertex_project_id", k.vertexProject);
+    put("vertex_region", k.vertexRegion);
+    return out;
+}
+
 void to_json(nlohmann::json& j, const VirtualKey& k)
 {
     j = nlohmann::json::object();

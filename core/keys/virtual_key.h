@@ -37,6 +37,10 @@ QString slugProblem(const QString& slug);
 // Environment variable that may carry a key's secret: GATEHOUSE_VK_ + slug upper-cased, '-' -> '_'.
 QString secretEnvironmentVariable(const QString& slug);
 
+// The key's provider fields as a provider's option keys (azure_resource_name, azure_deployment_id,
+// azure_api_version, aws_region, vertex_project_id, vertex_region); null when it has none.
+nlohmann::json virtualKeyProviderOptions(const VirtualKey& k);
+
 void to_json(nlohmann::json& j, const VirtualKey& k);
 void from_json(const nlohmann::json& j, VirtualKey& k);   // throws nlohmann::json::exception on bad types
 

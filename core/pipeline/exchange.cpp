@@ -321,6 +321,9 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
         providerId = key.key.provider;
         apiKey = key.secret;
         keyHost = key.key.customHost.toUtf8();
+        keyOptions_ = virtualKeyProviderOptions(key.key);
+    } else {
+        keyOptions_ = nullptr;
     }
     auto valid = [this] { return ctx_.providers->ids().join(QStringLiteral(", ")); };
     if (providerId.isEmpty()) {
@@ -363,6 +366,7 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     call.metadata = &options_.metadata;
     call.clientHeaders = &request_.headers;
     call.providerOptions = &node.providerOptions;
+    call.keyOptions = keyOptions_.is_object() ? &keyOptions_ : nullptr;
     call.strictOpenAiCompliance = options_.strictOpenAiCompliance && plan.settings.strictOpenAiCompliance.value_or(true);
     strictOpenAiCompliance_ = call.strictOpenAiCompliance;
     attemptModel_ = call.bodyJson && call.bodyJson->contains("model") && (*call.bodyJson)["model"].is_string()

@@ -83,6 +83,7 @@ private:
     Endpoint endpoint_ = Endpoint::ChatCompletions;
     ClientOptions options_;
     nlohmann::json body_;
+    nlohmann::json keyOptions_;   // this attempt's virtual key fields (ProviderCall::keyOptions)
     bool bodyParsed_ = false;      // the request body is valid JSON (decides how it is redacted)
     std::shared_ptr<const RoutingConfig> config_;
     KeySnapshotPtr keys_;          // the virtual keys this request resolves against

@@ -9,6 +9,11 @@ namespace {
 // x-portkey-azure-<kebab> header, else the config target's key (plain, then azure_-prefixed).
 QByteArray setting(const ProviderCall& call, const char* kebab, const char* snake)
 {
+    if (call.keyOptions) {
+        const auto it = call.keyOptions->find("azure_" + std::string(snake));
+        if (it != call.keyOptions->end() && it->is_string() && !it->get<std::string>().empty())
+            return QByteArray::fromStdString(it->get<std::string>());
+    }
     if (call.clientHeaders) {
         if (const QByteArrayView v = findHeader(*call.clientHeaders, QByteArray("x-portkey-azure-") + kebab); !v.trimmed().isEmpty())
             return v.trimmed().toByteArray();

@@ -17,6 +17,11 @@ namespace {
 // x-portkey-aws-<kebab> header, else the config target's aws_<snake>.
 QByteArray setting(const ProviderCall& call, const char* kebab, const char* snake)
 {
+    if (call.keyOptions) {
+        const auto it = call.keyOptions->find(std::string("aws_") + snake);
+        if (it != call.keyOptions->end() && it->is_string() && !it->get<std::string>().empty())
+            return QByteArray::fromStdString(it->get<std::string>());
+    }
     if (call.clientHeaders) {
         if (const QByteArrayView v = findHeader(*call.clientHeaders, QByteArray("x-portkey-aws-") + kebab); !v.trimmed().isEmpty())
             return v.trimmed().toByteArray();

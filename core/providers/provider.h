@@ -50,6 +50,9 @@ struct ProviderCall {
     const std::map<std::string, std::string>* metadata = nullptr;
     // The routing target's provider keys (azure_*, aws_*, ...) from the config; null when none.
     const nlohmann::json* providerOptions = nullptr;
+    // The virtual key's own provider fields (azure_resource_name, aws_region, ...): they decide where
+    // the key's secret goes, so they win over headers and config; null when the key has none.
+    const nlohmann::json* keyOptions = nullptr;
     // x-portkey-strict-open-ai-compliance (or the config's): false lets adapters add provider extras.
     bool strictOpenAiCompliance = true;
     int timeoutMs = 0;

@@ -1,6 +1,7 @@
 // AzureOpenAIProvider::buildRequest: Azure's URLs (deployments + api-version, or v1), api-key vs
 // Entra token, settings from x-portkey-azure-* headers or the config target, and the 400s naming
 // what is missing.
+#include "keys/virtual_key.h"
 #include "providers/azure_openai_provider.h"
 #include "providers/provider_registry.h"
 
@@ -143,6 +144,23 @@ private Q_SLOTS:
         QCOMPARE(std::get<UpstreamRequest>(built).url,
                  QByteArray("https://cfg-res.openai.azure.com/openai/deployments/hdr-dep/chat/completions?api-version=2024-10-21"));
         QCOMPARE(findHeader(std::get<UpstreamRequest>(built).headers, "authorization").toByteArray(), QByteArray("Bearer tok"));
+    }
+
+    void virtualKeyFieldsWinOverHeadersAndConfig()
+    {
+        // A virtual key's resource decides where its secret goes: a header or config naming another
+        // resource does not redirect it. Fields the key leaves empty still come from the request.
+        VirtualKey key;
+        key.azureResource = QStringLiteral("key-res");
+        key.azureApiVersion = QStringLiteral("2024-10-21");
+        const json keyOptions = virtualKeyProviderOptions(key);
+        Call c(azureHeaders("other-res", "hdr-dep", "2099-01-01"), json{{"resource_name", "cfg-res"}});
+        c.call.keyOptions = &keyOptions;
+        const auto built = azure().buildRequest(c.call);
+        QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
+        QCOMPARE(std::get<UpstreamRequest>(built).url,
+                 QByteArray("https://key-res.openai.azure.com/openai/deployments/hdr-dep/chat/completions?api-version=2024-10-21"));
+        QVERIFY(virtualKeyProviderOptions(VirtualKey{}).is_null());   // no fields: no options at all
     }
 
     void customHostReplacesResource()
