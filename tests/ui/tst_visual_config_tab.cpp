@@ -122,7 +122,13 @@ private Q_SLOTS:
         QCOMPARE(page.editorTabs()->tabText(0), QStringLiteral("Visual"));
         QVERIFY(page.createConfig(QStringLiteral("Split")));
 
+        // A new config starts as a fallback to one mock target; remove it, as a user would.
+        QCOMPARE(editor->model()->rowCount(editor->model()->rootIndex()), 1);
+        clickRow(editor->treeView(), editor->model()->index(0, 0, editor->model()->rootIndex()));
+        clickAction(*editor, editor->removeAction());
+        QCOMPARE(editor->model()->rowCount(editor->model()->rootIndex()), 0);
         // Built as a user would: strategy combo, toolbar, provider combo, model field, weight boxes.
+        clickRow(editor->treeView(), editor->model()->rootIndex());
         choose(field<QComboBox>(*editor, "mode"), QStringLiteral("loadbalance"));
         for (const char* model : {"mock-a", "mock-b"}) {
             clickAction(*editor, editor->addTargetAction());
