@@ -1,5 +1,6 @@
 #include "pipeline/anthropic_inbound_request.h"
 
+#include "providers/anthropic_request.h"
 #include "providers/json_fields.h"
 #include "providers/openai_request.h"
 #include "providers/openai_wire.h"
@@ -7,20 +8,10 @@
 namespace gatehouse::anthropic_inbound {
 
 using nlohmann::json;
+using anthropic::copyCacheControl;
 using openai::invalidField;
 
 namespace {
-
-QString at(const QString& param, std::size_t i)
-{
-    return QStringLiteral("%1[%2]").arg(param).arg(qulonglong(i));
-}
-
-void copyCacheControl(const json& from, json& to)
-{
-    if (const auto cc = from.find("cache_control"); cc != from.end() && cc->is_object())
-        to["cache_control"] = *cc;
-}
 
 std::variant<json, ApiError> textPart(const json& block, const QString& p)
 {
@@ -81,7 +72,7 @@ std::optional<ApiError> toolResult(const json& block, const QString& p, json& ou
     } else if (content->is_array()) {
         for (std::size_t i = 0; i < content->size(); ++i) {
             const json& b = (*content)[i];
-            const QString bp = at(p + QStringLiteral(".content"), i);
+            const QString bp = openai::paramAt(p + QStringLiteral(".content"), i);
             const std::string type = json_fields::str(b, "type");
             if (type == "text") {
                 if (!text.empty())
@@ -117,7 +108,7 @@ std::optional<ApiError> userTurn(const json& content, const QString& p, json& ou
     json images = json::array();
     for (std::size_t i = 0; i < content.size(); ++i) {
         const json& block = content[i];
-        const QString bp = at(p, i);
+        const QString bp = openai::paramAt(p, i);
         if (!block.is_object())
             return invalidField(bp, QStringLiteral("must be an object"));
         const std::string type = json_fields::str(block, "type");
@@ -157,7 +148,7 @@ std::optional<ApiError> assistantTurn(const json& content, const QString& p, jso
     json calls = json::array();
     for (std::size_t i = 0; i < content.size(); ++i) {
         const json& block = content[i];
-        const QString bp = at(p, i);
+        const QString bp = openai::paramAt(p, i);
         if (!block.is_object())
             return invalidField(bp, QStringLiteral("must be an object"));
         const std::string type = json_fields::str(block, "type");
@@ -213,7 +204,7 @@ std::optional<ApiError> systemMessage(const json& system, json& out)
         return invalidField(QStringLiteral("system"), QStringLiteral("must be a string or an array of text blocks"));
     json parts = json::array();
     for (std::size_t i = 0; i < system.size(); ++i) {
-        const QString p = at(QStringLiteral("system"), i);
+        const QString p = openai::paramAt(QStringLiteral("system"), i);
         if (json_fields::str(system[i], "type") != "text")
             return invalidField(p + QStringLiteral(".type"), QStringLiteral("must be text"));
         auto part = textPart(system[i], p);
@@ -233,7 +224,7 @@ std::variant<json, ApiError> tools(const json& in)
     json out = json::array();
     for (std::size_t i = 0; i < in.size(); ++i) {
         const json& t = in[i];
-        const QString p = at(QStringLiteral("tools"), i);
+        const QString p = openai::paramAt(QStringLiteral("tools"), i);
         if (!t.is_object())
             return invalidField(p, QStringLiteral("must be an object"));
         const std::string type = json_fields::str(t, "type", "custom");
@@ -308,7 +299,7 @@ std::variant<json, ApiError> toChatRequest(const json& req)
     }
     for (std::size_t i = 0; i < msgs->size(); ++i) {
         const json& msg = (*msgs)[i];
-        const QString p = at(QStringLiteral("messages"), i);
+        const QString p = openai::paramAt(QStringLiteral("messages"), i);
         if (!msg.is_object())
             return invalidField(p, QStringLiteral("must be an object"));
         const std::string role = json_fields::str(msg, "role");

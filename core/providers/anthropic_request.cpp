@@ -12,18 +12,13 @@ namespace gatehouse::anthropic {
 using nlohmann::json;
 using openai::invalidField;
 
-namespace {
-
-QString at(const QString& param, std::size_t i)
-{
-    return QStringLiteral("%1[%2]").arg(param).arg(qulonglong(i));
-}
-
 void copyCacheControl(const json& from, json& to)
 {
     if (const auto cc = from.find("cache_control"); cc != from.end() && cc->is_object())
         to["cache_control"] = *cc;
 }
+
+namespace {
 
 json textBlock(const std::string& text)
 {
@@ -78,7 +73,7 @@ std::optional<ApiError> appendUserContent(const json* content, json& blocks, con
         return invalidField(param, QStringLiteral("must be a string or an array of content parts"));
     for (std::size_t i = 0; i < content->size(); ++i) {
         const json& part = (*content)[i];
-        const QString p = at(param, i);
+        const QString p = openai::paramAt(param, i);
         if (!part.is_object())
             return invalidField(p, QStringLiteral("must be an object"));
         const std::string type = json_fields::str(part, "type");
@@ -172,7 +167,7 @@ std::optional<ApiError> appendAssistant(const json& msg, json& blocks, const QSt
         return invalidField(param + QStringLiteral(".tool_calls"), QStringLiteral("must be an array"));
     for (std::size_t i = 0; i < calls->size(); ++i) {
         const json& call = (*calls)[i];
-        const QString p = at(param + QStringLiteral(".tool_calls"), i);
+        const QString p = openai::paramAt(param + QStringLiteral(".tool_calls"), i);
         const auto fn = call.is_object() ? call.find("function") : json::const_iterator();
         if (!call.is_object() || fn == call.end() || !fn->is_object())
             return invalidField(p, QStringLiteral("must be an object with a function"));
@@ -212,7 +207,7 @@ std::variant<json, ApiError> mapTools(const json& tools)
     json out = json::array();
     for (std::size_t i = 0; i < tools.size(); ++i) {
         const json& t = tools[i];
-        const QString p = at(QStringLiteral("tools"), i);
+        const QString p = openai::paramAt(QStringLiteral("tools"), i);
         if (!t.is_object())
             return invalidField(p, QStringLiteral("must be an object"));
         if (json_fields::str(t, "type", "function") != "function") {
@@ -305,7 +300,7 @@ std::variant<json, ApiError> toMessagesRequest(const json& req)
     };
     for (std::size_t i = 0; i < msgs->size(); ++i) {
         const json& msg = (*msgs)[i];
-        const QString p = at(QStringLiteral("messages"), i);
+        const QString p = openai::paramAt(QStringLiteral("messages"), i);
         if (!msg.is_object())
             return invalidField(p, QStringLiteral("must be an object"));
         const std::string role = json_fields::str(msg, "role");

@@ -28,4 +28,7 @@ std::variant<nlohmann::json, ApiError> toMessagesRequest(const nlohmann::json& o
 // replaced by a stable hash, the same for a tool_use and its tool_result.
 std::string toolUseId(const std::string& openAiId);
 
+// Anthropic's prompt-caching marker on a block, copied as is (both directions keep it).
+void copyCacheControl(const nlohmann::json& from, nlohmann::json& to);
+
 } // namespace gatehouse::anthropic

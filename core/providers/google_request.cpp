@@ -18,11 +18,6 @@ using openai::invalidField;
 
 namespace {
 
-QString at(const QString& param, std::size_t i)
-{
-    return QStringLiteral("%1[%2]").arg(param).arg(qulonglong(i));
-}
-
 std::string lower(std::string s)
 {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
@@ -70,7 +65,7 @@ std::optional<ApiError> appendUserParts(const json* content, json& parts, const 
         return invalidField(param, QStringLiteral("must be a string or an array of content parts"));
     for (std::size_t i = 0; i < content->size(); ++i) {
         const json& part = (*content)[i];
-        const QString p = at(param, i);
+        const QString p = openai::paramAt(param, i);
         if (!part.is_object())
             return invalidField(p, QStringLiteral("must be an object"));
         const std::string type = json_fields::str(part, "type");
@@ -152,7 +147,7 @@ std::optional<ApiError> appendAssistantParts(const json& msg, json& parts, const
         return invalidField(param + QStringLiteral(".tool_calls"), QStringLiteral("must be an array"));
     for (std::size_t i = 0; i < calls->size(); ++i) {
         const json& call = (*calls)[i];
-        const QString p = at(param + QStringLiteral(".tool_calls"), i);
+        const QString p = openai::paramAt(param + QStringLiteral(".tool_calls"), i);
         const auto fn = call.is_object() ? call.find("function") : json::const_iterator();
         if (!call.is_object() || fn == call.end() || !fn->is_object() || json_fields::str(*fn, "name").empty())
             return invalidField(p, QStringLiteral("must be an object with a function name"));
@@ -199,7 +194,7 @@ std::variant<json, ApiError> mapTools(const json& tools)
     json out = json::array();
     for (std::size_t i = 0; i < tools.size(); ++i) {
         const json& t = tools[i];
-        const QString p = at(QStringLiteral("tools"), i);
+        const QString p = openai::paramAt(QStringLiteral("tools"), i);
         if (!t.is_object() || json_fields::str(t, "type", "function") != "function")
             return invalidField(p, QStringLiteral("must be a function tool"));
         const auto fn = t.find("function");
@@ -357,7 +352,7 @@ std::variant<json, ApiError> toGenerateContentRequest(const json& req, const Tho
     };
     for (std::size_t i = 0; i < msgs->size(); ++i) {
         const json& msg = (*msgs)[i];
-        const QString p = at(QStringLiteral("messages"), i);
+        const QString p = openai::paramAt(QStringLiteral("messages"), i);
         if (!msg.is_object())
             return invalidField(p, QStringLiteral("must be an object"));
         const std::string role = json_fields::str(msg, "role");

@@ -32,6 +32,11 @@ bool startsWithNoCase(std::string_view s, std::string_view prefix)
 
 } // namespace
 
+QString paramAt(const QString& param, std::size_t index)
+{
+    return QStringLiteral("%1[%2]").arg(param).arg(qulonglong(index));
+}
+
 ApiError invalidField(const QString& param, const QString& what)
 {
     return ApiError::badRequest(QStringLiteral("'%1' %2.").arg(param, what), QStringLiteral("invalid_value"), param);

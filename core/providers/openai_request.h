@@ -44,5 +44,7 @@ bool isHttpUrl(std::string_view url);
 std::string imageUrlOf(const nlohmann::json& part);
 
 ApiError invalidField(const QString& param, const QString& what);
+// "messages[3]": the param of an array element, for invalidField.
+QString paramAt(const QString& param, std::size_t index);
 
 } // namespace gatehouse::openai
