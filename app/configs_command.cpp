@@ -2,8 +2,10 @@
 
 #include "command_line.h"
 #include "config_loading.h"
+#include "request_log_setup.h"
 
 #include "routing/config_store.h"
+#include "routing/config_use_history.h"
 #include "routing/line_diff.h"
 
 #include <QCommandLineParser>
@@ -21,7 +23,7 @@ const char* const kUsage =
     "Usage: gatehouse configs COMMAND [options]\n"
     "\n"
     "Commands:\n"
-    "  list                      the saved configs: id, version, name, default\n"
+    "  list                      the saved configs: id, version, name, saved, last used, default\n"
     "  show ID [--version N]     a config's JSON (the current version unless --version)\n"
     "  history ID                its saved versions\n"
     "  diff ID A [B]             line diff from version A to version B (default: the current one)\n"
@@ -122,12 +124,17 @@ int runConfigsCommand(const QStringList& arguments)
     };
 
     if (command == QLatin1String("list")) {
+        // "last used" comes from the request log, when there is one to read.
+        AppOptions logOptions;
+        logOptions.dataDir = p.value(QStringLiteral("data-dir"));
+        restoreConfigUseFromLog(store, requestLogPath(logOptions));
         const auto configs = store.list();
         if (configs.empty())
             std::fprintf(stdout, "No saved configs in %s.\n", qPrintable(dir));
         for (const StoredConfigInfo& c : configs) {
-            std::fprintf(stdout, "%-28s v%-4d %-28s saved %s%s%s\n", c.id.c_str(), c.version, qPrintable(c.name),
-                         qPrintable(formatMs(c.savedAtMs)), c.isDefault ? "  (default)" : "",
+            std::fprintf(stdout, "%-28s v%-4d %-28s saved %s, last used %s%s%s\n", c.id.c_str(), c.version, qPrintable(c.name),
+                         qPrintable(formatMs(c.savedAtMs)), c.lastUsedMs ? qPrintable(formatMs(c.lastUsedMs)) : "never",
+                         c.isDefault ? "  (default)" : "",
                          c.problem.isEmpty() ? "" : qPrintable(QStringLiteral("  INVALID: ") + c.problem));
         }
         for (const QString& problem : store.problems())

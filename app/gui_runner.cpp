@@ -3,6 +3,7 @@
 #include "config_loading.h"
 #include "desktop_setup.h"
 #include "key_spend_setup.h"
+#include "port_file.h"
 #include "request_log_setup.h"
 #include "signal_watcher.h"
 #include "trace_export_setup.h"
@@ -17,9 +18,11 @@
 #include "config_editor/config_tree_editor.h"
 #include "config_editor/visual_config_tab.h"
 #include "pages/dashboard_page.h"
+#include "views/circuit_panel.h"
 #include "pages/keys_page.h"
 #include "pages/logs_page.h"
 #include "pages/traces_page.h"
+#include "routing/config_use_history.h"
 #include "routing/config_watcher.h"
 
 #include <QApplication>
@@ -34,11 +37,13 @@ namespace {
 
 
 // Charts from the request log, refreshed as rows are written; with no log the page explains how to get one.
-void addDashboardPage(MainWindow& window, LogStore* log)
+void addDashboardPage(MainWindow& window, LogStore* log, GatewayService& gateway)
 {
     auto* page = new DashboardPage(log ? log->path() : QString());
     if (log)
         QObject::connect(log, &LogStore::recordsWritten, page, &DashboardPage::notifyRecordsWritten);
+    QObject::connect(&gateway, &GatewayService::circuitsChanged, page->circuitPanel(), &CircuitPanel::showSnapshot);
+    QObject::connect(&window, &MainWindow::circuitsRequested, page, [&window, page] { window.pages()->setCurrentWidget(page); });
     window.addPage(page, QObject::tr("Dashboard"));
 }
 
@@ -63,6 +68,15 @@ int runGui(QApplication& app, const AppOptions& options)
         return 2;
     }
     MainWindow window(&gateway);
+    // What a script driving the window needs, as in headless mode: the port, and why a start failed.
+    QObject::connect(&gateway, &GatewayService::started, &app, [&gateway, &options](const QString& baseUrl) {
+        std::fprintf(stderr, "gatehouse: listening on %s/v1\n", qPrintable(baseUrl));
+        if (!options.portFile.isEmpty() && !writePortFile(options.portFile, gateway.port()))
+            std::fprintf(stderr, "gatehouse: cannot write the port file %s\n", qPrintable(options.portFile));
+    });
+    QObject::connect(&gateway, &GatewayService::failed, &app, [](const QString& message) {
+        std::fprintf(stderr, "gatehouse: the gateway did not start: %s\n", qPrintable(message));
+    });
     QString vaultError;
     // Keychain problems (locked, no Secret Service) show in the window too, not only on stderr.
     const auto vault = setupVault(options, gateway, [&window](const QString& line, bool problem) {
@@ -102,10 +116,13 @@ int runGui(QApplication& app, const AppOptions& options)
         std::fprintf(stderr, "gatehouse: %s\n", qPrintable(exportError));
         return 2;
     }
-    addDashboardPage(window, requestLog.store());
+    addDashboardPage(window, requestLog.store(), gateway);
     const auto spend = setupKeySpend(gateway, requestLog.store(), *vault, [&report](const QString& line, bool) { report(line); });
     addKeysPage(window, *vault, *spend, gateway);
     if (ConfigStore* store = configs.store.get()) {
+        QString useError;
+        if (LogStore* log = requestLog.store(); log && !restoreConfigUseFromLog(*store, log->path(), &useError))
+            report(QStringLiteral("configs' \"last used\" starts empty: the request log could not be read (%1)").arg(useError));
         auto* page = new ConfigsPage(store);
         auto* visual = new VisualConfigTab(page);
         // Targets can name a virtual key: offer the vault's slugs.

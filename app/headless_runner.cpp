@@ -1,9 +1,11 @@
 #include "headless_runner.h"
+#include "port_file.h"
 
 #include "config_loading.h"
 #include "gateway_service.h"
 #include "request_log_setup.h"
 #include "trace_export_setup.h"
+#include "routing/circuit_changes.h"
 #include "routing/config_watcher.h"
 #include "signal_watcher.h"
 #include "key_spend_setup.h"
@@ -13,9 +15,9 @@
 #include "keys/key_vault.h"
 
 #include <QCoreApplication>
-#include <QSaveFile>
 
 #include <cstdio>
+#include <memory>
 
 namespace gatehouse {
 
@@ -25,15 +27,6 @@ void logLine(const QString& line)
 {
     std::fprintf(stderr, "%s\n", qPrintable(line));
     std::fflush(stderr);
-}
-
-bool writePortFile(const QString& path, quint16 port)
-{
-    QSaveFile f(path);   // written whole or not at all: readers never see a partial number
-    if (!f.open(QIODevice::WriteOnly))
-        return false;
-    f.write(QByteArray::number(port) + '\n');
-    return f.commit();
 }
 
 } // namespace
@@ -82,6 +75,13 @@ int runHeadless(QCoreApplication& app, const AppOptions& options)
             }
         });
     }
+    // A target starting or stopping being skipped is worth a line on a server's log.
+    auto circuits = std::make_shared<std::vector<CircuitStatus>>();
+    QObject::connect(&gateway, &GatewayService::circuitsChanged, &app, [circuits](const CircuitSnapshot& now) {
+        for (const QString& line : describeCircuitChanges(*circuits, *now))
+            logLine(QStringLiteral("gatehouse: ") + line);
+        *circuits = *now;
+    });
     QString configError;
     const auto configs = setupConfigs(options, gateway, &configError);
     if (!configError.isEmpty()) {

@@ -14,6 +14,7 @@ GatewayService::GatewayService(QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<gatehouse::RecordBatch>("gatehouse::RecordBatch");
+    qRegisterMetaType<gatehouse::CircuitSnapshot>("gatehouse::CircuitSnapshot");
 }
 
 GatewayService::~GatewayService()
@@ -54,6 +55,10 @@ void GatewayService::start(const GatewaySettings& settings)
     worker_->moveToThread(thread_);
     connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(worker_, &GatewayWorker::recordsReady, this, &GatewayService::recordsReady);
+    connect(worker_, &GatewayWorker::circuitsChanged, this, [this](const CircuitSnapshot& circuits) {
+        circuits_ = circuits;
+        Q_EMIT circuitsChanged(circuits);
+    });
     connect(worker_, &GatewayWorker::started, this, [this](quint16 port) {
         port_ = port;
         running_ = true;

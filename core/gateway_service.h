@@ -6,6 +6,7 @@
 #include "keys/key_snapshot.h"
 #include "keys/key_spend_ledger.h"
 #include "observability/request_record.h"
+#include "routing/circuit_breaker.h"
 
 #include <QObject>
 #include <QString>
@@ -48,17 +49,22 @@ public:
     const GatewaySettings& settings() const { return settings_; }
     std::shared_ptr<const ConfigSet> configs() const { return configs_; }
     KeySnapshotPtr keys() const { return keys_; }
+    // The circuit breakers as last published (empty until a config with one was used).
+    CircuitSnapshot circuits() const { return circuits_; }
 
 Q_SIGNALS:
     void started(const QString& baseUrl);
     void failed(const QString& message);
     void stopped();
     void recordsReady(const gatehouse::RecordBatch& batch);
+    // A breaker was created, opened, went half-open, closed or counted a failure (coalesced).
+    void circuitsChanged(const gatehouse::CircuitSnapshot& circuits);
 
 private:
     GatewaySettings settings_;
     std::shared_ptr<const ConfigSet> configs_;
     KeySnapshotPtr keys_;
+    CircuitSnapshot circuits_;
     std::function<KeySpendTotals()> spendSource_;
     QThread* thread_ = nullptr;
     GatewayWorker* worker_ = nullptr;   // lives on thread_

@@ -14,6 +14,7 @@
 #include "providers/mock_transport.h"
 #include "providers/provider_registry.h"
 #include "routing/circuit_breaker.h"
+#include "routing/circuit_publisher.h"
 #include "routing/config_set.h"
 #include "upstream/curl_multi_client.h"
 
@@ -50,6 +51,8 @@ void GatewayWorker::start(quint16 port)
 
     monotonic_.start();
     breakers_ = std::make_unique<CircuitBreakerRegistry>([this] { return monotonic_.elapsed(); });
+    circuits_ = new CircuitPublisher(breakers_.get(), settings_.recordFlushIntervalMs, this);
+    connect(circuits_, &CircuitPublisher::published, this, &GatewayWorker::circuitsChanged);
     random_ = std::mt19937_64(std::random_device{}());
     keyLimiter_ = std::make_unique<KeyRateLimiter>([this] { return monotonic_.elapsed(); });
     keySpend_ = std::make_unique<KeySpendLedger>([] { return QDateTime::currentMSecsSinceEpoch(); });

@@ -7,6 +7,7 @@
 #include "keys/key_snapshot.h"
 #include "keys/key_spend_ledger.h"
 #include "observability/request_record.h"
+#include "routing/circuit_breaker.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -18,6 +19,7 @@ namespace gatehouse {
 
 class CacheStore;
 class CircuitBreakerRegistry;
+class CircuitPublisher;
 struct ConfigSet;
 class CurlMultiClient;
 class GatewayHandler;
@@ -52,6 +54,7 @@ Q_SIGNALS:
     void failed(const QString& message);
     void drained();
     void recordsReady(const gatehouse::RecordBatch& batch);
+    void circuitsChanged(const gatehouse::CircuitSnapshot& circuits);
 
 private:
     void checkDrained();
@@ -75,6 +78,7 @@ private:
     CurlMultiClient* curl_ = nullptr;
     MockTransport* mock_ = nullptr;
     RecordBatcher* records_ = nullptr;
+    CircuitPublisher* circuits_ = nullptr;
     HttpListener* listener_ = nullptr;
     QTimer drainPoll_;
     QTimer graceTimer_;

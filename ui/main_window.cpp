@@ -3,6 +3,7 @@
 #include "gateway_failure_text.h"
 #include "gateway_service.h"
 #include "models/request_table_model.h"
+#include "routing/circuit_changes.h"
 #include "views/request_detail_view.h"
 
 #include <QAction>
@@ -258,6 +259,15 @@ void MainWindow::buildStatusBar()
     queuedLabel_->hide();
     statusBar()->addPermanentWidget(queuedLabel_);
 
+    circuitLabel_ = new QLabel(this);
+    circuitLabel_->setObjectName(QStringLiteral("circuitStatus"));
+    circuitLabel_->setTextFormat(Qt::RichText);
+    circuitLabel_->setContentsMargins(0, 0, 12, 0);
+    circuitLabel_->setToolTip(tr("Targets skipped by their circuit breaker; click for the Dashboard"));
+    circuitLabel_->hide();
+    connect(circuitLabel_, &QLabel::linkActivated, this, &MainWindow::circuitsRequested);
+    statusBar()->addPermanentWidget(circuitLabel_);
+
     countsLabel_ = new QLabel(this);
     countsLabel_->setObjectName(QStringLiteral("requestCounts"));
     statusBar()->addPermanentWidget(countsLabel_);
@@ -296,6 +306,11 @@ void MainWindow::connectGateway()
     connect(gateway_, &GatewayService::started, this, &MainWindow::onGatewayStarted);
     connect(gateway_, &GatewayService::failed, this, &MainWindow::onGatewayFailed);
     connect(gateway_, &GatewayService::stopped, this, &MainWindow::onGatewayStopped);
+    connect(gateway_, &GatewayService::circuitsChanged, this, [this](const CircuitSnapshot& circuits) {
+        const QString summary = circuits ? circuitSummary(*circuits) : QString();
+        circuitLabel_->setText(QStringLiteral("<a href=\"circuits\" style=\"color:#c62828\">%1</a>").arg(summary.toHtmlEscaped()));
+        circuitLabel_->setVisible(!summary.isEmpty());
+    });
     if (gateway_->isRunning())
         onGatewayStarted(gateway_->baseUrl());
     else

@@ -48,6 +48,7 @@ public:
     QAction* settingsAction() const { return settingsAction_; }
     QPushButton* fixButton() const { return fixButton_; }   // "Settings…" beside a start failure
     QString countsText() const;
+    QLabel* circuitLabel() const { return circuitLabel_; }
     bool isPaused() const;
     bool isAutoScroll() const { return autoScroll_; }
 
@@ -64,6 +65,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void connectRequested();    // toolbar "Connect…" or the status bar's URL
     void settingsRequested();   // toolbar "Settings…" or the fix button of a start failure
+    void circuitsRequested();   // the status bar's "1 circuit open"
 
 protected:
     void closeEvent(QCloseEvent* event) override;   // remembers geometry and the current page
@@ -106,6 +108,7 @@ private:
     QLabel* gatewayLabel_ = nullptr;
     QLabel* problemLabel_ = nullptr;
     QLabel* queuedLabel_ = nullptr;
+    QLabel* circuitLabel_ = nullptr;
     QLabel* countsLabel_ = nullptr;
 
     QTimer scrollTimer_;   // auto-scroll at most every 100 ms, not on every insert

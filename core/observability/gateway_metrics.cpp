@@ -164,7 +164,7 @@ void GatewayMetrics::observe(const RequestRecord& r)
     }
 }
 
-QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds) const
+QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds, const std::vector<CircuitStatus>& circuits) const
 {
     // Stable order: scrapes are diffable and tests can read them.
     std::vector<std::pair<std::string, std::string>> keys;   // provider, model
@@ -233,6 +233,18 @@ QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds) const
     renderHistogram(out, "gatehouse_gateway_overhead_seconds", Labels{}, overhead_, kOverheadBuckets);
     header(out, "gatehouse_overload_rejections_total", "counter", "Requests answered 503 at once because --max-concurrent-requests were in flight.");
     sample(out, "gatehouse_overload_rejections_total", {}, double(overloadRejections_));
+    if (!circuits.empty()) {
+        const std::size_t n = std::min(circuits.size(), kMaxSeries);
+        header(out, "gatehouse_circuit_state", "gauge", "Circuit breaker of a target: 0 closed, 1 half-open (probing), 2 open (skipped).");
+        for (std::size_t i = 0; i < n; ++i) {
+            const CircuitState st = circuits[i].state;
+            sample(out, "gatehouse_circuit_state", Labels{{{"target", circuits[i].key}}}.text(),
+                   st == CircuitState::Open ? 2 : st == CircuitState::HalfOpen ? 1 : 0);
+        }
+        header(out, "gatehouse_circuit_opened_total", "counter", "Times a target's circuit breaker opened.");
+        for (std::size_t i = 0; i < n; ++i)
+            sample(out, "gatehouse_circuit_opened_total", Labels{{{"target", circuits[i].key}}}.text(), circuits[i].timesOpened);
+    }
     header(out, "gatehouse_in_flight_requests", "gauge", "Requests being served now.");
     sample(out, "gatehouse_in_flight_requests", {}, inFlight);
     header(out, "gatehouse_uptime_seconds", "gauge", "Seconds since the gateway started.");

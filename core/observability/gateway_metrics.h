@@ -7,6 +7,8 @@
 
 #include "observability/request_record.h"
 
+#include "routing/circuit_breaker.h"
+
 #include <QByteArray>
 
 #include <array>
@@ -30,7 +32,8 @@ public:
     void observeOverloadRejection() { ++overloadRejections_; }
 
     // Prometheus text exposition format 0.0.4.
-    QByteArray render(int inFlight, double uptimeSeconds) const;
+    // `circuits`: the gateway thread's breakers, as gauges (the first kMaxSeries of them).
+    QByteArray render(int inFlight, double uptimeSeconds, const std::vector<CircuitStatus>& circuits = {}) const;
 
     template <std::size_t N>
     struct Histogram {

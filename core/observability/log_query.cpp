@@ -173,6 +173,14 @@ std::vector<KeyUsage> LogReader::usageByVirtualKey(qint64 fromMs)
     return out;
 }
 
+qint64 LogReader::lastUseOfConfig(const QString& configId)
+{
+    QSqlQuery q(db_.db());
+    if (!run(q, QStringLiteral("SELECT max(received_ms) FROM requests WHERE config_id = ?"), {configId}, &lastError_) || !q.next())
+        return 0;
+    return q.value(0).toLongLong();   // NULL (never used) reads as 0
+}
+
 std::vector<RequestRecord> LogReader::traceRecords(const QString& traceId, int limit)
 {
     std::vector<RequestRecord> out;

@@ -117,6 +117,9 @@ public:
     // Per virtual key, the requests received at or after fromMs (requests without a key are left out).
     std::vector<KeyUsage> usageByVirtualKey(qint64 fromMs);
 
+    // When a request last named this config (received time, ms), or 0 when none did. One index seek.
+    qint64 lastUseOfConfig(const QString& configId);
+
     // Distinct metadata keys, sorted, at most limit: what a "group by" choice can offer. One index
     // seek per key, so it stays fast on millions of rows.
     QStringList metadataKeys(int limit = 100);

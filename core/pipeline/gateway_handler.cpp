@@ -6,6 +6,7 @@
 #include "pipeline/exchange.h"
 #include "pipeline/messages_route.h"
 #include "pipeline/overload_shedding.h"
+#include "routing/circuit_breaker.h"
 
 #include <nlohmann/json.hpp>
 
@@ -74,13 +75,15 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
         const nlohmann::json j = {{"status", draining_ ? "draining" : "ok"},
                                   {"version", GATEHOUSE_VERSION},
                                   {"uptime_s", ctx_.uptime.elapsed() / 1000},
-                                  {"in_flight", ctx_.inFlight}};
+                                  {"in_flight", ctx_.inFlight},
+                                  {"circuits_open", openCircuits()}};
         writer->sendFull(draining_ ? 503 : 200, jsonHeaders(), QByteArray::fromStdString(j.dump()));
         return;
     }
     if (request.path == "/metrics" && getOrHead) {
         static const HeaderList kHeaders{{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")}};
-        writer->sendFull(200, kHeaders, ctx_.metrics ? ctx_.metrics->render(ctx_.inFlight, ctx_.uptime.elapsed() / 1000.0) : QByteArray());
+        const std::vector<CircuitStatus> circuits = ctx_.breakers ? ctx_.breakers->statuses() : std::vector<CircuitStatus>{};
+        writer->sendFull(200, kHeaders, ctx_.metrics ? ctx_.metrics->render(ctx_.inFlight, ctx_.uptime.elapsed() / 1000.0, circuits) : QByteArray());
         return;
     }
     if (request.path == "/" && getOrHead) {
@@ -91,6 +94,16 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
     const auto route = resolveRoute(request);
     const ApiError& err = std::get<ApiError>(route);
     writer->sendFull(err.status, jsonHeaders(), err.toJson());
+}
+
+int GatewayHandler::openCircuits() const
+{
+    int open = 0;
+    if (ctx_.breakers) {
+        for (const CircuitStatus& c : ctx_.breakers->statuses())
+            open += c.state == CircuitState::Open ? 1 : 0;
+    }
+    return open;
 }
 
 } // namespace gatehouse

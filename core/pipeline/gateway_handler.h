@@ -14,6 +14,8 @@ public:
     void setDraining(bool draining) { draining_ = draining; }
 
 private:
+    int openCircuits() const;   // for /health: targets being skipped now
+
     PipelineContext& ctx_;
     bool draining_ = false;
 };

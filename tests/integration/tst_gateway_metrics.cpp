@@ -101,10 +101,18 @@ void TestGatewayMetrics::promtoolAcceptsTheScrape()
     if (promtool.isEmpty())
         QSKIP("promtool is not installed (scripts/deps.sh installs Debian's prometheus package)");
     QVERIFY(roundTrip(gw_.port(), httpRequest("POST", "/v1/chat/completions", mockHeaders(), chatBody("lint me", "mock-gpt"))));
+    // A target with a circuit breaker, so the circuit gauges are in the scrape too.
+    const QByteArray breakerConfig = R"({"provider":"mock","id":"lint-target","circuit_breaker":{"failure_threshold":2}})";
+    const auto viaBreaker = roundTrip(gw_.port(), httpRequest("POST", "/v1/chat/completions",
+                                                              RawHeaders{{"content-type", "application/json"}, {"x-portkey-config", breakerConfig}},
+                                                              chatBody("lint me", "mock-gpt")));
+    QVERIFY(viaBreaker && viaBreaker->status == 200);
+    const QByteArray text = scrape();
+    QCOMPARE(sampleValue(text, R"(gatehouse_circuit_state{target="lint-target"})"), 0.0);
     QProcess p;
     p.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
     QVERIFY(p.waitForStarted());
-    p.write(scrape());
+    p.write(text);
     p.closeWriteChannel();
     QVERIFY(p.waitForFinished(20000));
     const QByteArray output = p.readAllStandardOutput() + p.readAllStandardError();

@@ -8,6 +8,8 @@
 
 #include <QTest>
 
+#include <nlohmann/json.hpp>
+
 using namespace gatehouse;
 using namespace gatehouse::itest;
 using gatehouse::test::MockUpstream;
@@ -132,6 +134,21 @@ void TestGatewayRouting::circuitOpensAndTargetIsSkipped()
     QVERIFY2(rec->attemptLog[0].error.contains(QStringLiteral("circuit breaker is open")), qPrintable(rec->attemptLog[0].error));
     QCOMPARE(rec->attemptLog[0].latencyMs, 0.0);
     QCOMPARE(rec->attempts, 1);   // calls made
+
+    // Observers see it: the service's snapshot (what the window shows), /metrics and /health.
+    QTRY_VERIFY(gw_.service().circuits() && !gw_.service().circuits()->empty());
+    QTRY_VERIFY(gw_.service().circuits()->front().state == CircuitState::Open);
+    const CircuitStatus& flaky = gw_.service().circuits()->front();
+    QCOMPARE(flaky.key, std::string("flaky"));
+    QCOMPARE(flaky.timesOpened, 1);
+    QVERIFY(flaky.probeInMs > 0 && flaky.probeInMs <= 60000);
+    const auto metrics = roundTrip(gw_.port(), httpRequest("GET", "/metrics", {}, {}));
+    QVERIFY(metrics && metrics->status == 200);
+    QVERIFY2(metrics->body.contains("gatehouse_circuit_state{target=\"flaky\"} 2\n"), metrics->body.constData());
+    QVERIFY(metrics->body.contains("gatehouse_circuit_opened_total{target=\"flaky\"} 1\n"));
+    const auto health = roundTrip(gw_.port(), httpRequest("GET", "/health", {}, {}));
+    QVERIFY(health && health->status == 200);
+    QCOMPARE(nlohmann::json::parse(health->body.toStdString()).value("circuits_open", -1), 1);
 }
 
 void TestGatewayRouting::conditionalOnMetadata()

@@ -27,6 +27,7 @@
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTest>
@@ -144,6 +145,7 @@ private Q_SLOTS:
     void statusCodesValidated();
     void conditionsTable();
     void showIssuesMarksNode();
+    void advancedFields();
     void screenshot();
 };
 
@@ -412,6 +414,76 @@ void TestConfigTreeEditor::showIssuesMarksNode()
 
     editor.showIssues({});
     QVERIFY(!issues->isVisibleTo(&editor));
+}
+
+// Forward headers, strict compliance, the circuit breaker and a provider's own options, through
+// their widgets; each lands in the JSON the gateway parses, undo takes it back, and an invalid value
+// written in JSON is marked on its field.
+void TestConfigTreeEditor::advancedFields()
+{
+    ConfigTreeEditor editor;
+    showEditor(editor);
+    editor.setDocument(json::parse(R"({"provider": "azure-openai", "api_key": "sk-test"})"));
+    auto* section = field<QGroupBox>(editor, "advanced");
+    QVERIFY(section->isVisibleTo(&editor));
+    auto* resource = field<QLineEdit>(editor, "azure_resource_name");
+    auto* region = field<QLineEdit>(editor, "aws_region");
+    QVERIFY(resource->isVisibleTo(&editor));   // offered for the node's provider only
+    QVERIFY(!region->isVisibleTo(&editor));
+
+    QTest::keyClicks(field<QLineEdit>(editor, "forwardHeaders"), QStringLiteral("x-user-id, x-tenant"));
+    chooseData(field<QComboBox>(editor, "strictCompliance"), QStringLiteral("off"));
+    QTest::keyClicks(resource, QStringLiteral("my-res"));
+    QTest::keyClicks(field<QLineEdit>(editor, "azure_deployment_id"), QStringLiteral("gpt4o-prod"));
+    field<QGroupBox>(editor, "circuitBreaker")->setChecked(true);
+    typeInto(field<QSpinBox>(editor, "failureThreshold"), QStringLiteral("3"));
+    typeInto(field<QSpinBox>(editor, "firstTokenTimeout"), QStringLiteral("2500"));
+
+    json doc = editor.document();
+    const json headers = {"x-user-id", "x-tenant"};
+    QVERIFY2(doc["forward_headers"] == headers, doc.dump().c_str());
+    QVERIFY(doc["strict_open_ai_compliance"] == false);
+    QVERIFY(doc["azure_resource_name"] == "my-res");
+    QVERIFY(doc["azure_deployment_id"] == "gpt4o-prod");
+    QVERIFY(doc["first_token_timeout"] == 2500);
+    const CircuitBreakerConfig defaults;
+    QVERIFY2(doc["circuit_breaker"] == json({{"failure_threshold", 3}, {"window_ms", defaults.windowMs}, {"cooldown_ms", defaults.cooldownMs}}),
+             doc.dump().c_str());
+    const ConfigParseResult parsed = parseRoutingConfig(doc);
+    QVERIFY2(parsed.config, parsed.errors.empty() ? "" : parsed.errors.front().message.c_str());
+
+    // Undo takes the last field back, and the form follows.
+    editor.undoStack()->undo();
+    QVERIFY(!editor.document().contains("first_token_timeout"));
+    QCOMPARE(field<QSpinBox>(editor, "firstTokenTimeout")->value(), 0);
+    editor.undoStack()->undo();
+    QVERIFY(editor.document()["circuit_breaker"]["failure_threshold"] == defaults.failureThreshold);
+    QCOMPARE(field<QSpinBox>(editor, "failureThreshold")->value(), defaults.failureThreshold);
+    field<QGroupBox>(editor, "circuitBreaker")->setChecked(false);
+    QVERIFY(!editor.document().contains("circuit_breaker"));
+
+    // A child inherits its group's provider: the options shown follow it.
+    editor.setDocument(json::parse(R"({"provider": "bedrock", "strategy": {"mode": "fallback"},
+        "targets": [{"aws_region": "eu-west-1", "virtual_key": "aws-prod"}, {"provider": "openai"}]})"));
+    clickRow(editor.treeView(), editor.model()->indexAt({0}));
+    QVERIFY(region->isVisibleTo(&editor));
+    QCOMPARE(region->text(), QStringLiteral("eu-west-1"));
+    QVERIFY(!resource->isVisibleTo(&editor));
+    clickRow(editor.treeView(), editor.model()->indexAt({1}));
+    QVERIFY(!region->isVisibleTo(&editor));
+
+    // An invalid breaker written in JSON: the issue is marked on its field.
+    const json bad = json::parse(R"({"provider": "openai", "circuit_breaker": {"failure_threshold": 0}})");
+    const ConfigParseResult refused = parseRoutingConfig(bad);
+    QVERIFY(!refused.config);
+    editor.setDocument(bad);
+    editor.showIssues(refused.errors);
+    QVERIFY(!field<QSpinBox>(editor, "failureThreshold")->styleSheet().isEmpty());
+    QVERIFY(field<QLineEdit>(editor, "forwardHeaders")->styleSheet().isEmpty());
+    QVERIFY(editor.document() == bad);   // showing it edited nothing
+    const QString file = QDir(screenshotDir()).filePath(QStringLiteral("config_tree_editor_advanced.png"));
+    QVERIFY(settledGrab(*section).save(file));
+    qInfo("screenshot: %s", qPrintable(file));
 }
 
 void TestConfigTreeEditor::screenshot()

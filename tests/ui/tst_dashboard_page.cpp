@@ -9,12 +9,16 @@
 #include "observability/log_store.h"
 #include "pages/dashboard_page.h"
 #include "pages/refresh_throttle.h"
+#include "models/circuit_table_model.h"
+#include "views/circuit_panel.h"
 #include "views/stat_tile.h"
 #include "views/time_series_chart.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
+#include <QLabel>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -109,6 +113,7 @@ private Q_SLOTS:
     void breakdownTopGroupsAndOther();
     void emptyStates();
     void liveRefreshFromStore();
+    void circuitPanel();
     void screenshot();
 
 private:
@@ -322,6 +327,57 @@ void TestDashboardPage::emptyStates()
     QVERIFY(!later->isShowingEmptyState());
     QCOMPARE(later->data().bucketMs, 60 * kMinute);
     QCOMPARE(later->data().totals.count, qint64(records_.size()));
+}
+
+// The circuit breakers' panel: hidden until a breaker exists, shown even when the log is off,
+// one row per target that keeps its place as the states change.
+void TestDashboardPage::circuitPanel()
+{
+    DashboardPage page{QString()};
+    page.resize(1100, 700);
+    page.show();
+    CircuitPanel* panel = page.circuitPanel();
+    QAbstractItemModelTester tester(panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(!panel->isVisible());
+
+    auto make = [](const char* key, CircuitState state, int failures, qint64 probeInMs, int opened) {
+        CircuitStatus s;
+        s.key = key;
+        s.state = state;
+        s.recentFailures = failures;
+        s.probeInMs = probeInMs;
+        s.timesOpened = opened;
+        s.config.failureThreshold = 3;
+        s.config.windowMs = 60'000;
+        return s;
+    };
+    panel->showSnapshot(std::make_shared<const std::vector<CircuitStatus>>(std::vector<CircuitStatus>{
+        make("openai|https://api.example|gpt-4o", CircuitState::Closed, 2, 0, 0), make("flaky", CircuitState::Open, 0, 29'500, 1)}));
+    QVERIFY(panel->isVisible());
+    CircuitTableModel* m = panel->model();
+    QCOMPARE(m->rowCount(), 2);
+    QCOMPARE(m->index(0, CircuitTableModel::FailuresColumn).data().toString(), QStringLiteral("2 of 3 in 60 s"));
+    QCOMPARE(m->index(1, CircuitTableModel::StateColumn).data().toString(), QStringLiteral("Open — skipped"));
+    QCOMPARE(m->index(1, CircuitTableModel::ProbeColumn).data().toString(), QStringLiteral("in 30 s"));
+    QCOMPARE(m->index(1, CircuitTableModel::OpenedColumn).data().toInt(), 1);
+    QCOMPARE(panel->summary()->text(), QStringLiteral("1 circuit open."));
+    panel->table()->selectRow(1);
+
+    // The same targets with new states: rows stay, the selection too.
+    QSignalSpy resets(m, &QAbstractItemModel::modelReset);
+    panel->showSnapshot(std::make_shared<const std::vector<CircuitStatus>>(std::vector<CircuitStatus>{
+        make("openai|https://api.example|gpt-4o", CircuitState::Closed, 0, 0, 0), make("flaky", CircuitState::HalfOpen, 0, 0, 1)}));
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(panel->table()->selectionModel()->selectedRows().value(0).row(), 1);
+    QCOMPARE(m->index(1, CircuitTableModel::ProbeColumn).data().toString(), QStringLiteral("next request"));
+    QCOMPARE(panel->summary()->text(), QStringLiteral("1 probing."));
+
+    const QString file = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation)).filePath(QStringLiteral("dashboard_circuits.png"));
+    QVERIFY(page.grab().save(file));
+    qInfo("screenshot: %s", qPrintable(file));
+
+    panel->showSnapshot(std::make_shared<const std::vector<CircuitStatus>>());
+    QVERIFY(!panel->isVisible());
 }
 
 void TestDashboardPage::liveRefreshFromStore()

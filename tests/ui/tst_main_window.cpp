@@ -10,11 +10,13 @@
 #include <QDir>
 #include <QImage>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace gatehouse;
@@ -93,6 +95,20 @@ void TestMainWindow::gatewayStateInStatusBar()
     QVERIFY(w.fixButton()->isHidden());
     Q_EMIT gateway.stopped();
     QCOMPARE(w.gatewayStatusText(), QStringLiteral("Gateway stopped"));
+
+    // Circuits: said only while one is open or probing; a click asks for the Dashboard.
+    CircuitStatus open;
+    open.key = "flaky";
+    open.state = CircuitState::Open;
+    Q_EMIT gateway.circuitsChanged(std::make_shared<const std::vector<CircuitStatus>>(std::vector<CircuitStatus>{open}));
+    QVERIFY(!w.circuitLabel()->isHidden());
+    QVERIFY(w.circuitLabel()->text().contains(QStringLiteral("1 circuit open")));
+    QSignalSpy asked(&w, &MainWindow::circuitsRequested);
+    Q_EMIT w.circuitLabel()->linkActivated(QStringLiteral("circuits"));
+    QCOMPARE(asked.count(), 1);
+    open.state = CircuitState::Closed;
+    Q_EMIT gateway.circuitsChanged(std::make_shared<const std::vector<CircuitStatus>>(std::vector<CircuitStatus>{open}));
+    QVERIFY(w.circuitLabel()->isHidden());
 }
 
 void TestMainWindow::recordsFlowIntoTable()

@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QMenu>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QToolBar>
 #include <QToolButton>
@@ -93,10 +94,12 @@ ConfigTreeEditor::ConfigTreeEditor(QWidget* parent)
     tree_->setExpandsOnDoubleClick(true);
     tree_->addAction(remove_);
     QHeaderView* header = tree_->header();
-    header->setStretchLastSection(true);
-    header->resizeSection(ConfigTreeModel::NodeColumn, 290);
-    header->resizeSection(ConfigTreeModel::ModelColumn, 180);
-    header->resizeSection(ConfigTreeModel::ShareColumn, 95);
+    // The target's name takes what is left; model and share are short and must stay readable.
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(ConfigTreeModel::NodeColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(ConfigTreeModel::ModelColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ConfigTreeModel::ShareColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ConfigTreeModel::SettingsColumn, QHeaderView::ResizeToContents);
 
     // Properties
     properties_ = new NodePropertiesPanel(model_, this);
@@ -111,13 +114,14 @@ ConfigTreeEditor::ConfigTreeEditor(QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(380);
+    // Never narrower than the form itself: it scrolls only vertically, so it must not be clipped.
+    scroll->setMinimumWidth(std::max(380, properties_->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4));
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(tree_);
     splitter->addWidget(scroll);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);

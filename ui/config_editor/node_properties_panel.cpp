@@ -2,6 +2,8 @@
 
 #include "config_editor/config_key_spelling.h"
 #include "config_editor/loadbalance_weights_panel.h"
+#include "config_editor/node_advanced_section.h"
+#include "config_editor/node_json.h"
 #include "config_editor/status_code_list.h"
 #include "models/config_tree_model.h"
 
@@ -26,13 +28,9 @@
 namespace gatehouse {
 
 using nlohmann::json;
+using namespace node_json;
 
 namespace {
-
-QString str(const json* v)
-{
-    return v && v->is_string() ? QString::fromStdString(v->get<std::string>()) : QString();
-}
 
 // "strategy.onStatusCodes" -> "strategy.on_status_codes", so issues match fields whatever the spelling.
 QString snakeField(const QString& field)
@@ -44,51 +42,6 @@ QString snakeField(const QString& field)
             out += c.toLower();
         } else {
             out += c;
-        }
-    }
-    return out;
-}
-
-void setLineText(QLineEdit* edit, const QString& text)
-{
-    if (edit->text() != text)
-        edit->setText(text);
-}
-
-// Sets obj[key] (under the spelling the object already uses), or removes it when `value` is null.
-void put(json& obj, std::string_view key, const json& value)
-{
-    const std::string k = spelledKey(obj, key);
-    if (value.is_null())
-        obj.erase(k);
-    else
-        obj[k] = value;
-}
-
-// The sub-object at `key`, created when missing.
-json& sub(json& obj, std::string_view key)
-{
-    json& s = obj[spelledKey(obj, key)];
-    if (!s.is_object())
-        s = json::object();
-    return s;
-}
-
-// Removes obj[key] when it has become an empty object.
-void pruneEmpty(json& obj, std::string_view key)
-{
-    const std::string k = spelledKey(obj, key);
-    if (const auto it = obj.find(k); it != obj.end() && it->is_object() && it->empty())
-        obj.erase(it);
-}
-
-std::vector<int> codesOf(const json* v)
-{
-    std::vector<int> out;
-    if (v && v->is_array()) {
-        for (const json& c : *v) {
-            if (c.is_number_integer())
-                out.push_back(c.get<int>());
         }
     }
     return out;
@@ -336,6 +289,8 @@ void NodePropertiesPanel::build()
     nf->addRow(QStringLiteral("Request timeout"), timeout_);
     nf->addRow(QStringLiteral("Custom host"), customHost_);
     layout->addWidget(connBox);
+    advanced_ = new NodeAdvancedSection([this](const QString& field, const NodeAdvancedSection::Change& change) { edit(field, change); }, this);
+    layout->addWidget(advanced_);
     layout->addStretch(1);
 
     for (QFormLayout* f : findChildren<QFormLayout*>())
@@ -572,7 +527,7 @@ void NodePropertiesPanel::refresh()
     const json* strategy = findKey(o, "strategy");
     const json emptyObject = json::object();
     const json& s = strategy && strategy->is_object() ? *strategy : emptyObject;
-    const std::vector<int> fbCodes = codesOf(findKey(s, "on_status_codes"));
+    const std::vector<int> fbCodes = ints(findKey(s, "on_status_codes"));
     if (parseStatusCodeList(fallbackCodes_->text()).codes != fbCodes || fallbackCodes_->text().isEmpty() != fbCodes.empty())
         setLineText(fallbackCodes_, formatStatusCodeList(fbCodes));
     routingForm_->setRowVisible(name_, !top);
@@ -625,7 +580,7 @@ void NodePropertiesPanel::refresh()
     const json& r = retry && retry->is_object() ? *retry : emptyObject;
     const json* attempts = findKey(r, "attempts");
     attempts_->setValue(attempts && attempts->is_number() ? attempts->get<int>() : 0);
-    const std::vector<int> rCodes = codesOf(findKey(r, "on_status_codes"));
+    const std::vector<int> rCodes = ints(findKey(r, "on_status_codes"));
     if (parseStatusCodeList(retryCodes_->text()).codes != rCodes || retryCodes_->text().isEmpty() != rCodes.empty())
         setLineText(retryCodes_, formatStatusCodeList(rCodes));
     const json* after = findKey(r, "use_retry_after_header");
@@ -644,6 +599,12 @@ void NodePropertiesPanel::refresh()
     const json* timeout = findKey(o, "request_timeout");
     timeout_->setValue(timeout && timeout->is_number() ? timeout->get<int>() : 0);
     setLineText(customHost_, str(findKey(o, "custom_host")));
+
+    // The provider in effect here picks the provider options offered: the node's own or inherited.
+    QString effectiveProvider = provider;
+    for (QModelIndex i = node_; effectiveProvider.isEmpty() && i.isValid(); i = i.parent())
+        effectiveProvider = str(findKey(model_->nodeJson(i), "provider"));
+    advanced_->refresh(o, effectiveProvider);
 
     refreshIssues();
     refreshing_ = false;
@@ -797,7 +758,7 @@ void NodePropertiesPanel::refreshIssues()
     issues_->setVisible(!lines.isEmpty());
 
     // Mark the field each issue is about (the banner says what is wrong).
-    const std::vector<std::pair<QString, QWidget*>> fields = {
+    std::vector<std::pair<QString, QWidget*>> fields = {
         {QStringLiteral("strategy.on_status_codes"), fallbackCodes_},
         {QStringLiteral("strategy.conditions"), conditions_},
         {QStringLiteral("strategy.default"), default_},
@@ -815,6 +776,8 @@ void NodePropertiesPanel::refreshIssues()
         {QStringLiteral("request_timeout"), timeout_},
         {QStringLiteral("custom_host"), customHost_},
     };
+    for (auto& f : advanced_->issueFields())
+        fields.push_back(std::move(f));
     std::map<QWidget*, QStringList> marked;
     for (const auto& i : issues) {
         const QString f = snakeField(i.field);

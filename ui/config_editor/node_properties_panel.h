@@ -1,7 +1,8 @@
 #pragma once
 // The form for the node selected in the config tree: strategy (mode, fallback status codes,
 // conditions and default), the target (provider or virtual key, key, name), request overrides,
-// retry, cache, timeout and custom host, and for load balancers the weights of their targets.
+// retry, cache, timeout and custom host, the advanced fields (NodeAdvancedSection), and for load
+// balancers the weights of their targets.
 // Every field writes through ConfigTreeModel::editNode (one undo step per field per burst of
 // edits) and is re-read when the model changes, so undo/redo show up here too. Fields are
 // found by objectName (tests, and the issue marks).
@@ -29,6 +30,7 @@ namespace gatehouse {
 
 class ConfigTreeModel;
 class LoadbalanceWeightsPanel;
+class NodeAdvancedSection;
 
 class NodePropertiesPanel : public QWidget {
     Q_OBJECT
@@ -100,6 +102,8 @@ private:
 
     QSpinBox* timeout_ = nullptr;
     QLineEdit* customHost_ = nullptr;
+
+    NodeAdvancedSection* advanced_ = nullptr;
 
     bool refreshing_ = false;
 };

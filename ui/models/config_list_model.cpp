@@ -67,12 +67,22 @@ QVariant ConfigListModel::data(const QModelIndex& index, int role) const
         case Id: return QString::fromStdString(c.id);
         case Version: return c.version ? QStringLiteral("v%1").arg(c.version) : QStringLiteral("—");
         case Default: return c.isDefault ? tr("default") : QString();
-        case LastUsed:
-            return c.lastUsedMs ? QDateTime::fromMSecsSinceEpoch(c.lastUsedMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : tr("—");
+        case LastUsed: {
+            if (!c.lastUsedMs)
+                return tr("—");
+            const QDateTime at = QDateTime::fromMSecsSinceEpoch(c.lastUsedMs);
+            // Today's uses by the time alone: the column stays narrow where it matters most.
+            return at.date() == QDate::currentDate() ? at.toString(QStringLiteral("HH:mm:ss")) : at.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        }
         }
     }
-    if (role == Qt::ToolTipRole)
-        return c.problem.isEmpty() ? QVariant() : tr("The file is invalid, the last valid version is in use:\n%1").arg(c.problem);
+    if (role == Qt::ToolTipRole) {
+        if (!c.problem.isEmpty())
+            return tr("The file is invalid, the last valid version is in use:\n%1").arg(c.problem);
+        if (index.column() == LastUsed && c.lastUsedMs)
+            return QDateTime::fromMSecsSinceEpoch(c.lastUsedMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        return tr("x-portkey-config: %1").arg(QString::fromStdString(c.id));
+    }
     if (role == Qt::FontRole && c.isDefault && index.column() == Name) {
         QFont f;
         f.setBold(true);

@@ -7,6 +7,7 @@
 
 #include <QCloseEvent>
 #include <QFontDatabase>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -76,24 +77,25 @@ ConfigsPage::ConfigsPage(ConfigStore* store, QWidget* parent)
     list_->setSelectionBehavior(QAbstractItemView::SelectRows);
     list_->setSelectionMode(QAbstractItemView::SingleSelection);
     list_->verticalHeader()->hide();
-    list_->horizontalHeader()->setStretchLastSection(true);
     list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    list_->setColumnWidth(ConfigListModel::Name, 160);
-    list_->setColumnWidth(ConfigListModel::Id, 150);
-    list_->setColumnWidth(ConfigListModel::Version, 60);
-    list_->setColumnWidth(ConfigListModel::Default, 60);
+    // Narrow: the editor needs the room. The id is in the editor's title and each row's tooltip.
+    list_->setColumnHidden(ConfigListModel::Id, true);
+    list_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    list_->horizontalHeader()->setSectionResizeMode(ConfigListModel::Name, QHeaderView::Stretch);
 
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(list_);
-    auto* listButtons = new QHBoxLayout;
-    for (QPushButton* b : {newButton, duplicate_, rename_, delete_, default_})
-        listButtons->addWidget(b);
-    listButtons->addStretch();
+    auto* listButtons = new QGridLayout;   // two rows keep the list narrow
+    listButtons->addWidget(newButton, 0, 0);
+    listButtons->addWidget(duplicate_, 0, 1);
+    listButtons->addWidget(rename_, 0, 2);
+    listButtons->addWidget(delete_, 1, 0);
+    listButtons->addWidget(default_, 1, 1, 1, 2);
     leftLayout->addLayout(listButtons);
-    auto* hint = new QLabel(tr("Saved in %1. Send <code>x-portkey-config: &lt;id&gt;</code> to use one; saving applies it at once.")
-                                .arg(store_->directory().toHtmlEscaped()));
+    auto* hint = new QLabel(tr("Send <code>x-portkey-config: &lt;id&gt;</code> to use one; saving applies it at once."));
+    hint->setToolTip(tr("Saved in %1").arg(store_->directory()));
     hint->setWordWrap(true);
     hint->setTextInteractionFlags(Qt::TextSelectableByMouse);
     leftLayout->addWidget(hint);
@@ -103,6 +105,7 @@ ConfigsPage::ConfigsPage(ConfigStore* store, QWidget* parent)
     json_->setTabStopDistance(json_->fontMetrics().horizontalAdvance(QLatin1Char(' ')) * 2);
     tabs_->addTab(json_, tr("JSON"));
     issues_->setMaximumHeight(110);
+    issues_->hide();   // shown while there is something to say
     issues_->setToolTip(tr("Click a problem to move the cursor to it"));
     title_->setTextFormat(Qt::RichText);
 
@@ -121,8 +124,9 @@ ConfigsPage::ConfigsPage(ConfigStore* store, QWidget* parent)
     auto* split = new QSplitter;
     split->addWidget(left);
     split->addWidget(right);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setSizes({300, 900});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
@@ -267,6 +271,7 @@ void ConfigsPage::validateNow()
             }
         }
     }
+    issues_->setVisible(issues_->count() > 0);
     updateActions();
     Q_EMIT issuesChanged();
 }

@@ -9,6 +9,8 @@
 
 #include <QComboBox>
 #include <QDateTime>
+#include "views/circuit_panel.h"
+
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -130,8 +132,12 @@ DashboardPage::DashboardPage(const QString& logPath, QWidget* parent)
     grid->addWidget(tokensChart_, 1, 1);
     splitter->addWidget(charts);
 
+    // Below the charts: the breakdown, and beside it the circuit breakers once one exists. With the
+    // log off there is no breakdown, and the breakers sit under the empty-state text instead.
+    auto* bottom = new QSplitter(Qt::Horizontal, splitter);
+    circuits_ = new CircuitPanel(this);
     groupModel_ = new DashboardGroupModel(this);
-    groupTable_ = new QTableView(splitter);
+    groupTable_ = new QTableView(bottom);
     groupTable_->setModel(groupModel_);
     groupTable_->verticalHeader()->hide();
     groupTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -140,13 +146,21 @@ DashboardPage::DashboardPage(const QString& logPath, QWidget* parent)
     // Room for the header and about six groups plus "other" before it scrolls.
     groupTable_->setMinimumHeight(groupTable_->horizontalHeader()->sizeHint().height()
                                   + 7 * groupTable_->verticalHeader()->defaultSectionSize() + 4);
-    splitter->addWidget(groupTable_);
+    bottom->addWidget(groupTable_);
+    if (!logPath.isEmpty())
+        bottom->addWidget(circuits_);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
+    bottom->setChildrenCollapsible(false);
+    splitter->addWidget(bottom);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
     contentLayout->addWidget(splitter, 1);
     stack_->addWidget(content_);
     layout->addWidget(stack_, 1);
+    if (logPath.isEmpty())
+        layout->addWidget(circuits_);   // live from the gateway, so shown even when the log is off
 
     throttle_ = new RefreshThrottle(kLiveIntervalMs, {}, this);
     connect(throttle_, &RefreshThrottle::fire, this, &DashboardPage::refresh);

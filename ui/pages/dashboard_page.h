@@ -19,6 +19,8 @@ class QTableView;
 
 namespace gatehouse {
 
+class CircuitPanel;
+
 class DashboardGroupModel;
 class DashboardWorker;
 class RefreshThrottle;
@@ -56,6 +58,8 @@ public:
     TimeSeriesChart* latencyChart() const { return latencyChart_; }
     TimeSeriesChart* tokensChart() const { return tokensChart_; }
     QComboBox* groupCombo() const { return groupCombo_; }
+    // The gateway's circuit breakers: connect GatewayService::circuitsChanged to its showSnapshot().
+    CircuitPanel* circuitPanel() const { return circuits_; }
     RefreshThrottle* throttle() const { return throttle_; }
     bool isShowingEmptyState() const;
     QString emptyStateText() const;
@@ -95,6 +99,7 @@ private:
     QTimer clockTick_;                    // the range slides with time even without new records
 
     QComboBox* rangeCombo_ = nullptr;
+    CircuitPanel* circuits_ = nullptr;
     QComboBox* groupCombo_ = nullptr;
     QLabel* updatedLabel_ = nullptr;
     QStackedWidget* stack_ = nullptr;

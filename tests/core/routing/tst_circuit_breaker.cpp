@@ -36,6 +36,7 @@ private Q_SLOTS:
     void lateAnswersWhileOpenChangeNothing();
     void successesDoNotEraseFailures();
     void registryKeepsStatePerKey();
+    void statusesAndObserver();
     void stateNames();
 };
 
@@ -172,6 +173,56 @@ void TestCircuitBreaker::registryKeepsStatePerKey()
     CircuitBreaker& again = registry.breaker("a", config(1, 1000, 40));
     QCOMPARE(again.config().cooldownMs, 40);
     QCOMPARE(again.state(now), CircuitState::HalfOpen);
+}
+
+// What observers are told: one call per creation, counted failure or state change (not per
+// request), and statuses that say how far each breaker is from opening or probing.
+void TestCircuitBreaker::statusesAndObserver()
+{
+    qint64 now = 1000;
+    CircuitBreakerRegistry registry([&now] { return now; });
+    int calls = 0;
+    registry.setObserver([&calls] { ++calls; });
+    CircuitBreaker& a = registry.breaker("a", config(2, 1000, 500));
+    QCOMPARE(calls, 1);   // created
+    QVERIFY(a.allowRequest(now));
+    a.onSuccess(now);
+    QCOMPARE(calls, 1);   // a success while closed changes nothing shown
+    a.onFailure(now);
+    QCOMPARE(calls, 2);
+    auto s = registry.statuses();
+    QCOMPARE(s.size(), std::size_t(1));
+    QCOMPARE(s[0].key, std::string("a"));
+    QCOMPARE(s[0].state, CircuitState::Closed);
+    QCOMPARE(s[0].recentFailures, 1);
+    QCOMPARE(s[0].config.failureThreshold, 2);
+    now = 1200;
+    a.onFailure(now);     // second failure within the window: opens
+    QCOMPARE(calls, 3);
+    s = registry.statuses();
+    QCOMPARE(s[0].state, CircuitState::Open);
+    QCOMPARE(s[0].timesOpened, 1);
+    QCOMPARE(s[0].recentFailures, 0);
+    QCOMPARE(s[0].probeInMs, qint64(500));
+    now = 1500;
+    QCOMPARE(registry.statuses()[0].probeInMs, qint64(200));
+    now = 1700;           // cooldown over: half-open by time alone, no call
+    QCOMPARE(registry.statuses()[0].state, CircuitState::HalfOpen);
+    QCOMPARE(calls, 3);
+    QVERIFY(a.allowRequest(now));   // the probe leaves: the state is now held, observers told
+    QCOMPARE(calls, 4);
+    a.onFailure(now);
+    QCOMPARE(calls, 5);
+    QCOMPARE(registry.statuses()[0].timesOpened, 2);
+    now = 2300;
+    QVERIFY(a.allowRequest(now));
+    a.onSuccess(now);
+    QCOMPARE(calls, 7);
+    QCOMPARE(registry.statuses()[0].state, CircuitState::Closed);
+    // Failures that left the window are not "recent".
+    a.onFailure(now);
+    now += 1000;
+    QCOMPARE(registry.statuses()[0].recentFailures, 0);
 }
 
 void TestCircuitBreaker::stateNames()

@@ -2,6 +2,9 @@
 // the default, invalid configs refused with their paths, atomic files, hand edits and a restart.
 
 #include "routing/config_store.h"
+#include "routing/config_use_history.h"
+#include "observability/log_store.h"
+#include "../observability/log_test_records.h"
 
 #include <QDir>
 #include <QFile>
@@ -58,6 +61,7 @@ private Q_SLOTS:
     void handEditBecomesVersionInvalidKeepsServing();
     void badFilesReportedNotFatal();
     void signalsOnlyOnRealChange();
+    void lastUseReadBackFromLog();
 
 private:
     std::unique_ptr<ConfigStore> openStore()
@@ -324,6 +328,39 @@ void TestConfigStore::signalsOnlyOnRealChange()
     writeAll(file(QStringLiteral("pc-quiet.json")), "{\"provider\": \"mock\"}");
     QTRY_COMPARE_WITH_TIMEOUT(published.count(), 1, 5000);
     QCOMPARE(store->info("pc-quiet")->version, 2);
+}
+
+// "Last used" outlives a restart: read back from the request log, newest use per config, and
+// configs nobody named stay "never".
+void TestConfigStore::lastUseReadBackFromLog()
+{
+    auto store = openStore();
+    QVERIFY(store->create(QStringLiteral("used"), fallback("openai", "mock")).ok);
+    QVERIFY(store->create(QStringLiteral("unused"), fallback("mock", "openai")).ok);
+    const QString logPath = file(QStringLiteral("requests.sqlite3"));
+    QVERIFY(restoreConfigUseFromLog(*store, logPath));   // no log yet: fine, nothing used
+    QCOMPARE(store->info("pc-used")->lastUsedMs, qint64(0));
+    {
+        LogStore log;
+        QString error;
+        QVERIFY2(log.open(logPath, &error), qPrintable(error));
+        std::vector<RequestRecord> records;
+        for (int i = 0; i < 30; ++i) {
+            RequestRecord r = logtest::makeRecord(i, 1'700'000'000'000 + i * 1000);
+            r.configId = i % 3 == 0 ? QStringLiteral("pc-used") : i % 3 == 1 ? QStringLiteral("pc-deleted-long-ago") : QString();
+            records.push_back(std::move(r));
+        }
+        log.append(logtest::batchOf(std::move(records)));
+        log.flushAndWait();
+    }
+    auto reopened = openStore();   // a new run: nothing noted yet
+    QCOMPARE(reopened->info("pc-used")->lastUsedMs, qint64(0));
+    QSignalSpy noted(reopened.get(), &ConfigStore::usageNoted);
+    QString error;
+    QVERIFY2(restoreConfigUseFromLog(*reopened, logPath, &error), qPrintable(error));
+    QCOMPARE(reopened->info("pc-used")->lastUsedMs, qint64(1'700'000'000'000 + 27 * 1000));
+    QCOMPARE(reopened->info("pc-unused")->lastUsedMs, qint64(0));
+    QCOMPARE(noted.count(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestConfigStore)
