@@ -4,8 +4,10 @@
 #include "catalog/model_catalog.h"
 #include "providers/provider_registry.h"
 #include "routing/config_set.h"
+#include "pipeline/gateway_access.h"
 
 #include <QEventLoop>
+#include <QRandomGenerator>
 #include <QThread>
 
 namespace gatehouse {
@@ -15,6 +17,9 @@ GatewayService::GatewayService(QObject* parent)
 {
     qRegisterMetaType<gatehouse::RecordBatch>("gatehouse::RecordBatch");
     qRegisterMetaType<gatehouse::CircuitSnapshot>("gatehouse::CircuitSnapshot");
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(random.data()), random.size() / 4);
+    consoleKey_ = "gh-console-" + random.toHex();
 }
 
 GatewayService::~GatewayService()
@@ -37,6 +42,8 @@ void GatewayService::start(const GatewaySettings& settings)
     if (thread_)
         return;
     settings_ = settings;
+    if (!settings_.apiKeyDigests.empty())
+        settings_.apiKeyDigests.push_back(gatewayKeyDigest(consoleKey_));
     std::shared_ptr<const ProviderRegistry> providers;
     try {
         providers = ProviderRegistry::builtIn();

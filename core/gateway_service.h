@@ -49,6 +49,11 @@ public:
     const GatewaySettings& settings() const { return settings_; }
     std::shared_ptr<const ConfigSet> configs() const { return configs_; }
     KeySnapshotPtr keys() const { return keys_; }
+    // The window's own key for its requests (Playground, a virtual key's Test) while gateway API keys
+    // are on: random per process, held only in memory, accepted beside the configured keys (and not
+    // at all when there are none, so it never turns access control on).
+    QByteArray consoleKey() const { return consoleKey_; }
+    bool accessControlOn() const { return !settings_.apiKeyDigests.empty(); }
     // The circuit breakers as last published (empty until a config with one was used).
     CircuitSnapshot circuits() const { return circuits_; }
 
@@ -65,6 +70,7 @@ private:
     std::shared_ptr<const ConfigSet> configs_;
     KeySnapshotPtr keys_;
     CircuitSnapshot circuits_;
+    QByteArray consoleKey_;
     std::function<KeySpendTotals()> spendSource_;
     QThread* thread_ = nullptr;
     GatewayWorker* worker_ = nullptr;   // lives on thread_

@@ -55,7 +55,7 @@ HeaderList jsonHeaders()
 void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writer, const ClientInfo& client)
 {
     if (request.path.startsWith("/v1/")) {
-        if (shedIfOverloaded(ctx_, writer))
+        if (shedIfOverloaded(ctx_, writer, isMessagesPath(request.path) ? ErrorShape::Anthropic : ErrorShape::OpenAi))
             return;
         auto route = isMessagesPath(request.path) ? prepareMessagesRequest(request, *writer) : resolveRoute(request);
         if (const auto* e = std::get_if<Endpoint>(&route); e && *e == Endpoint::Models) {

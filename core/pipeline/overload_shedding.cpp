@@ -4,6 +4,8 @@
 #include "pipeline/api_error.h"
 #include "pipeline/pipeline_context.h"
 
+#include <nlohmann/json.hpp>
+
 namespace gatehouse {
 
 namespace {
@@ -14,7 +16,7 @@ constexpr int kRetryAfterSeconds = 1;
 
 } // namespace
 
-bool shedIfOverloaded(PipelineContext& ctx, const ResponseWriterPtr& writer)
+bool shedIfOverloaded(PipelineContext& ctx, const ResponseWriterPtr& writer, ErrorShape shape)
 {
     if (ctx.inFlight < ctx.settings.maxConcurrentRequests)
         return false;
@@ -26,10 +28,13 @@ bool shedIfOverloaded(PipelineContext& ctx, const ResponseWriterPtr& writer)
                                "retry after %2 s.").arg(ctx.settings.maxConcurrentRequests).arg(kRetryAfterSeconds);
     if (ctx.metrics)
         ctx.metrics->observeOverloadRejection();
+    const QByteArray body = shape == ErrorShape::Anthropic
+        ? QByteArray::fromStdString(nlohmann::json{{"type", "error"}, {"error", {{"type", "overloaded_error"}, {"message", e.message.toStdString()}}}}.dump())
+        : e.toJson();
     writer->sendFull(e.status,
                      {{QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json")},
                       {QByteArrayLiteral("retry-after"), QByteArray::number(kRetryAfterSeconds)}},
-                     e.toJson());
+                     body);
     return true;
 }
 

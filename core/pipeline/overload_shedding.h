@@ -3,6 +3,7 @@
 // request is answered at once with 503, Retry-After and an OpenAI-shaped error of type "overloaded",
 // instead of being queued without bound. The answer costs no upstream call and makes no record
 // (writing one per rejection would add load exactly when there is too much); /metrics counts them.
+// Anthropic-format clients (/v1/messages) get Anthropic's error shape, type "overloaded_error".
 
 #include "http/response_writer.h"
 
@@ -11,6 +12,7 @@ namespace gatehouse {
 struct PipelineContext;
 
 // True when the request was answered (overloaded) and must not be served.
-bool shedIfOverloaded(PipelineContext& ctx, const ResponseWriterPtr& writer);
+enum class ErrorShape { OpenAi, Anthropic };
+bool shedIfOverloaded(PipelineContext& ctx, const ResponseWriterPtr& writer, ErrorShape shape = ErrorShape::OpenAi);
 
 } // namespace gatehouse

@@ -1,5 +1,6 @@
 // Overload: with maxConcurrentRequests in flight, the next /v1/ request is answered at once with 503,
-// Retry-After and an OpenAI-shaped "overloaded" error; the requests already in flight finish
+// Retry-After and an OpenAI-shaped "overloaded" error (Anthropic-shaped on /v1/messages); the
+// requests already in flight finish
 // normally, /health and /metrics stay available, and once there is room requests are served again.
 // The slow requests are held by the mock upstream until the test releases them (no timing).
 
@@ -75,12 +76,21 @@ void TestGatewayOverload::beyondTheLimitAnswers503ThenRecovers()
     QCOMPARE(rejected->json()["error"]["type"].get<std::string>(), std::string("overloaded"));
     QCOMPARE(rejected->header("retry-after"), QByteArray("1"));
     QCOMPARE(up.requestCount(), kLimit);
+    // An Anthropic-SDK client is turned away in its own error shape (the SDK reads error.type).
+    const QByteArray messagesBody = R"({"model":"mock-gpt","max_tokens":16,"messages":[{"role":"user","content":"one too many"}]})";
+    const auto rejectedMessages = roundTrip(gw.port(), httpRequest("POST", "/v1/messages", mockHeaders(), messagesBody));
+    QVERIFY(rejectedMessages);
+    QCOMPARE(rejectedMessages->status, 503);
+    QCOMPARE(rejectedMessages->header("retry-after"), QByteArray("1"));
+    QCOMPARE(rejectedMessages->json()["type"].get<std::string>(), std::string("error"));
+    QCOMPARE(rejectedMessages->json()["error"]["type"].get<std::string>(), std::string("overloaded_error"));
+    QCOMPARE(up.requestCount(), kLimit);
 
     // Monitoring still answers while full.
     QCOMPARE(inFlight(gw.port()), kLimit);
     const auto metrics = roundTrip(gw.port(), httpRequest("GET", "/metrics", {}));
     QVERIFY(metrics);
-    QCOMPARE(metricValue(metrics->body, "gatehouse_overload_rejections_total"), 1.0);
+    QCOMPARE(metricValue(metrics->body, "gatehouse_overload_rejections_total"), 2.0);
 
     // The requests in flight complete normally.
     up.releaseHeld();

@@ -5,6 +5,7 @@
 
 #include "integration_support.h"
 #include "pages/playground_page.h"
+#include "pipeline/gateway_access.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void badMetadataIsRefusedBeforeSending();
     void stopEndsAStream();
     void notRunningGateway();
+    void accessControlUsesTheWindowsKey();
 
 private:
     bool sendAndWait(PlaygroundPage& page, int timeoutMs = 10'000);
@@ -163,6 +165,35 @@ void TestPlaygroundPage::notRunningGateway()
     PlaygroundPage page(&stopped);
     QVERIFY(sendAndWait(page));
     QVERIFY(page.errorText().contains(QStringLiteral("not running")));
+}
+
+// With gateway API keys on, the window sends its own in-memory key, so the Playground works without
+// the user pasting one; a wrong key the user types is refused like any client's, and other clients
+// still need a real key.
+void TestPlaygroundPage::accessControlUsesTheWindowsKey()
+{
+    GatewaySettings settings = testSettings();
+    settings.apiKeyDigests = {gatewayKeyDigest("gk-team-key")};
+    GatewayHarness gw;
+    QVERIFY(gw.start(settings));
+    QVERIFY(gw.service().accessControlOn());
+    QVERIFY(gw.service().consoleKey().startsWith("gh-console-"));
+    PlaygroundPage page(&gw.service());
+    page.streamBox()->setChecked(false);
+    page.userEdit()->setPlainText(QStringLiteral("may I?"));
+    QVERIFY(sendAndWait(page));
+    QVERIFY2(page.statusText().startsWith(QStringLiteral("200")), qPrintable(page.statusText() + page.errorText()));
+    QCOMPARE(page.answerText(), QStringLiteral("Mock reply to: may I?"));
+
+    page.findChild<QLineEdit*>(QStringLiteral("gatewayKey"))->setText(QStringLiteral("gk-wrong"));
+    QVERIFY(sendAndWait(page));
+    QVERIFY2(page.statusText().startsWith(QStringLiteral("401")), qPrintable(page.statusText()));
+
+    const auto outsider = roundTrip(gw.port(), httpRequest("POST", "/v1/chat/completions", mockHeaders(), chatBody("me too", "mock-gpt")));
+    QVERIFY(outsider && outsider->status == 401);
+    const auto team = roundTrip(gw.port(), httpRequest("POST", "/v1/chat/completions", mockHeaders({{"x-portkey-api-key", "gk-team-key"}}),
+                                                       chatBody("me too", "mock-gpt")));
+    QVERIFY(team && team->status == 200);
 }
 
 QTEST_MAIN(TestPlaygroundPage)

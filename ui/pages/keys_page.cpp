@@ -287,6 +287,8 @@ void KeysPage::testSelected()
     QNetworkRequest request(QUrl(gateway_->baseUrl() + QStringLiteral("/v1/chat/completions")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("x-portkey-virtual-key", k->slug.toUtf8());
+    if (gateway_->accessControlOn())
+        request.setRawHeader("x-portkey-api-key", gateway_->consoleKey());
     request.setTransferTimeout(60'000);
     const nlohmann::json body = {{"model", model.toStdString()},
                                  {"max_tokens", 32},

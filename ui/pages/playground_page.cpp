@@ -92,8 +92,9 @@ PlaygroundPage::PlaygroundPage(GatewayService* gateway, QWidget* parent)
     providerKey_->setEchoMode(QLineEdit::Password);
     providerKey_->setPlaceholderText(tr("sent as Authorization; not needed for mock, virtual keys or configs"));
     gatewayKey_ = new QLineEdit(this);
+    gatewayKey_->setObjectName(QStringLiteral("gatewayKey"));
     gatewayKey_->setEchoMode(QLineEdit::Password);
-    gatewayKey_->setPlaceholderText(tr("x-portkey-api-key (access control is on)"));
+    gatewayKey_->setPlaceholderText(tr("optional: a gateway key to try (the window uses its own otherwise)"));
 
     auto* form = new QFormLayout;
     form->addRow(tr("Route by"), routeRow);
@@ -280,8 +281,11 @@ void PlaygroundPage::send()
         req.setRawHeader("x-portkey-metadata", meta.toUtf8());
     if (!providerKey_->text().isEmpty())
         req.setRawHeader("Authorization", "Bearer " + providerKey_->text().toUtf8());
-    if (!gatewayKey_->isHidden() && !gatewayKey_->text().isEmpty())
-        req.setRawHeader("x-portkey-api-key", gatewayKey_->text().toUtf8());
+    if (gateway_ && gateway_->accessControlOn()) {
+        // The user's own key when given (to try it), else the window's.
+        const QString typed = gatewayKey_->text().trimmed();
+        req.setRawHeader("x-portkey-api-key", typed.isEmpty() ? gateway_->consoleKey() : typed.toUtf8());
+    }
     lastTraceId_ = trace;
 
     reader_ = ChatStreamReader();
