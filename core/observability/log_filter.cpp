@@ -82,7 +82,7 @@ SqlCondition sqlCondition(const LogFilter& f, bool fullTextIndex)
             // Bodies are BLOBs and this SQLite's LIKE does not look into BLOBs: compare them as text.
             for (const QString& word : words(f.text)) {
                 terms << QStringLiteral("(CAST(r.request_body AS TEXT) LIKE ? ESCAPE '\\'"
-                                        " OR CAST(r.response_body AS TEXT) LIKE ? ESCAPE '\\')");
+                                        " OR CAST(coalesce(r.response_text, r.response_body) AS TEXT) LIKE ? ESCAPE '\\')");
                 c.values << likePattern(word) << likePattern(word);
             }
         }

@@ -158,10 +158,29 @@ bool addConfigVersionAndSavedCost(SqliteConnection& db, QString* error)
                    error);
 }
 
+// Version 6: a streamed answer's text, put together from its chunks, is what the full-text index
+// holds for it. The raw SSE split words across chunks (so they could not be found) and was mostly
+// JSON keys repeated per chunk (so indexing it cost the writer most of its time under stream load).
+// Rows from before keep their index entries: the delete trigger feeds coalesce(response_text,
+// response_body), which for them is the body they were indexed with, as external content requires.
+bool addStreamAnswerText(SqliteConnection& db, QString* error)
+{
+    if (!db.exec(QStringLiteral("ALTER TABLE requests ADD COLUMN response_text TEXT"), error))
+        return false;
+    if (!hasFullTextIndex(db))
+        return true;
+    return execAll(db, {QStringLiteral("DROP TRIGGER IF EXISTS requests_fts_delete"),
+                        QStringLiteral("CREATE TRIGGER requests_fts_delete AFTER DELETE ON requests BEGIN"
+                                       " INSERT INTO requests_fts(requests_fts, rowid, request_body, response_body)"
+                                       " VALUES ('delete', old.id, old.request_body, coalesce(old.response_text, old.response_body)); END")},
+                   error);
+}
+
 // Index i migrates from version i to i + 1. A later field is a new step.
 const std::vector<Step>& steps()
 {
-    static const std::vector<Step> all = {createVersion1, addCost, addCacheColumns, addVirtualKey, addConfigVersionAndSavedCost};
+    static const std::vector<Step> all = {createVersion1, addCost, addCacheColumns, addVirtualKey, addConfigVersionAndSavedCost,
+                                          addStreamAnswerText};
     return all;
 }
 

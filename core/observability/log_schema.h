@@ -9,7 +9,7 @@ namespace gatehouse {
 
 class SqliteConnection;
 
-inline constexpr int kLogSchemaVersion = 5;
+inline constexpr int kLogSchemaVersion = 6;
 inline constexpr int kLogPageSize = 16384;   // ~2 KB rows: half the file, twice the insert rate of 4 KiB
 
 // Writer side: file settings that only take effect on a new, empty file (page size, incremental

@@ -47,7 +47,7 @@ bool LogWriter::open(const QString& path, QString* error)
     insert_ = prepared(request_row::insertSql());
     if (hasFullTextIndex(db_))
         indexText_ = prepared(QStringLiteral("INSERT INTO requests_fts(rowid, request_body, response_body)"
-                                             " SELECT id, request_body, response_body FROM requests WHERE id BETWEEN ? AND ?"));
+                                             " SELECT id, request_body, coalesce(response_text, response_body) FROM requests WHERE id BETWEEN ? AND ?"));
     indexMetadata_ = prepared(QStringLiteral("INSERT INTO request_metadata(request_rowid, key, value)"
                                              " SELECT r.id, j.key, j.value FROM requests r, json_each(r.metadata) j"
                                              " WHERE r.id BETWEEN ? AND ?"));

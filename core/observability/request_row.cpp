@@ -55,10 +55,11 @@ qint64 optionalInt(const QVariant& v) { return v.isNull() ? -1 : v.toLongLong();
 
 QString insertSql()
 {
-    QStringList marks;
+    // response_text is written, never read back: the full-text index's text of a streamed answer.
+    QStringList marks{QStringLiteral("?")};
     for (qsizetype i = 0; i < columns().size(); ++i)
         marks << QStringLiteral("?");
-    return QStringLiteral("INSERT INTO requests(%1) VALUES (%2)")
+    return QStringLiteral("INSERT INTO requests(%1,response_text) VALUES (%2)")
         .arg(columns().join(QLatin1Char(',')), marks.join(QLatin1Char(',')));
 }
 
@@ -130,6 +131,12 @@ void bind(QSqlQuery& q, const RequestRecord& r, BodyStorage bodies)
     q.bindValue(i++, r.configVersion);
     q.bindValue(i++, optionalNumber(r.cacheSavedUsd));
     Q_ASSERT(i == columns().size());
+    QString streamText;
+    if (keep && r.stream) {
+        // A record summarized earlier (for trace export) kept only the summary's fields, not the text.
+        streamText = r.hasResponseSummary() ? summarizeResponse(r.responseBody, r.responseTail, true).text : sum.text;
+    }
+    q.bindValue(i++, streamText.isEmpty() ? QVariant() : QVariant(streamText));
 }
 
 QString selectColumns(bool withBodies)

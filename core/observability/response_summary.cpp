@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <set>
+#include <string_view>
 #include <utility>
 
 namespace gatehouse {
@@ -57,6 +58,8 @@ public:
             const auto body = choice.find(part);
             if (body == choice.end() || !body->is_object())
                 continue;
+            if (choiceIndex == 0 && part == std::string_view("delta"))
+                appendText(*body);
             const auto calls = body->find("tool_calls");
             if (calls == body->end() || !calls->is_array())
                 continue;
@@ -71,6 +74,13 @@ public:
         }
     }
 
+    // A gap (the middle of a truncated stream) is marked so words on either side stay apart.
+    void markGap()
+    {
+        if (!out_.text.isEmpty())
+            out_.text += QStringLiteral(" … ");
+    }
+
     ResponseSummary result() const
     {
         ResponseSummary r = out_;
@@ -80,6 +90,16 @@ public:
     }
 
 private:
+    static constexpr qsizetype kMaxText = 1 << 20;   // chars; search needs words, not whole novels
+
+    void appendText(const json& delta)
+    {
+        const auto content = delta.find("content");
+        if (content == delta.end() || !content->is_string() || out_.text.size() >= kMaxText)
+            return;
+        out_.text += QString::fromStdString(content->get_ref<const std::string&>());
+    }
+
     ResponseSummary out_;
     std::set<std::pair<int, int>> seen_;
     int unindexed_ = 0;
@@ -116,8 +136,10 @@ ResponseSummary summarizeResponse(QByteArrayView body, QByteArrayView tail, bool
     Accumulator acc;
     if (stream) {
         addSseEvents(acc, body, false);
-        if (!tail.isEmpty())
+        if (!tail.isEmpty()) {
+            acc.markGap();
             addSseEvents(acc, tail, true);
+        }
     } else {
         acc.add(json::parse(body.begin(), body.end(), nullptr, false), "message");
     }

@@ -308,6 +308,14 @@ void TestLogQuery::fullTextSearchFindsPromptWord()
         records.push_back(makeRecord(i, kBase + i));
     records[7].requestBody = R"({"model":"gpt-4o","messages":[{"role":"user","content":"Explain quaternions to a cat"}]})";
     records[12].responseBody = R"({"choices":[{"message":{"content":"Quaternions rotate things."}}]})";
+    // A streamed answer with the word split across two chunks: found, because its text is indexed.
+    records[15].stream = true;
+    records[15].responseBody = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Quater\"}}]}\n\n"
+                               "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"nions spin\"}}]}\n\ndata: [DONE]\n\n";
+    records[15].responseTail.clear();
+    records[15].modelServed.clear();
+    records[15].finishReason.clear();
+    records[15].toolCalls = -1;
     store.append(batchOf(std::move(records)));
     store.flushAndWait();
 
@@ -316,12 +324,16 @@ void TestLogQuery::fullTextSearchFindsPromptWord()
     LogFilter f;
     f.text = QStringLiteral("quaternions");
     const LogPage page = reader.query(f, 10);
-    QCOMPARE(page.rows.size(), std::size_t(2));
-    QCOMPARE(page.rows[0].requestId, QStringLiteral("req-12"));   // found in the response
-    QCOMPARE(page.rows[1].requestId, QStringLiteral("req-7"));    // found in the prompt
+    QCOMPARE(page.rows.size(), std::size_t(3));
+    QCOMPARE(page.rows[0].requestId, QStringLiteral("req-15"));   // found in the stream's text
+    QCOMPARE(page.rows[1].requestId, QStringLiteral("req-12"));   // found in the response
+    QCOMPARE(page.rows[2].requestId, QStringLiteral("req-7"));    // found in the prompt
+    QVERIFY(page.rows[0].responseBody.startsWith("data: "));     // the body itself is kept as sent
     f.text = QStringLiteral("quaternions cat");
     QCOMPARE(reader.count(f), 1);
     f.text = QStringLiteral("quaternion");   // FTS matches whole tokens
+    QCOMPARE(reader.count(f), 0);
+    f.text = QStringLiteral("delta");        // the stream's JSON keys are not indexed
     QCOMPARE(reader.count(f), 0);
 }
 

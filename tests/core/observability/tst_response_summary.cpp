@@ -13,6 +13,7 @@ private Q_SLOTS:
     void wholeAnswerWithToolCalls();
     void streamedToolCallsAreCountedOncePerIndex();
     void truncatedStreamReadsItsTail();
+    void streamTextIsPutTogether();
     void unreadableAnswersStayUnknown();
 };
 
@@ -70,6 +71,24 @@ void TestResponseSummary::truncatedStreamReadsItsTail()
     QCOMPARE(s.model, QStringLiteral("claude-sonnet-4"));
     QCOMPARE(s.finishReason, QStringLiteral("stop"));
     QCOMPARE(s.toolCalls, 0);
+}
+
+// The text search needs a stream's words whole: choice 0's deltas joined, other choices and tool-call
+// fragments left out, a truncated middle marked as a gap.
+void TestResponseSummary::streamTextIsPutTogether()
+{
+    const QByteArray stream = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Quater\"}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":1,\"delta\":{\"content\":\"other choice\"}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"nions rotate\"}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}}]}\n\n"
+                              "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" things.\"},\"finish_reason\":\"stop\"}]}\n\n"
+                              "data: [DONE]\n\n";
+    QCOMPARE(summarizeResponse(stream, {}, true).text, QStringLiteral("Quaternions rotate things."));
+    const QByteArray tail = "x\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"the end\"}}]}\n\n";
+    QCOMPARE(summarizeResponse(stream.first(140), tail, true).text, QStringLiteral("Quater … the end"));
+    // A whole answer is searched as its JSON body: no separate text.
+    QVERIFY(summarizeResponse(R"({"choices":[{"message":{"content":"hi"}}]})", {}, false).text.isEmpty());
 }
 
 void TestResponseSummary::unreadableAnswersStayUnknown()
