@@ -400,8 +400,9 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     auto built = provider_->buildRequest(call);
     if (auto* err = std::get_if<ApiError>(&built))
         return *err;
-    // Relayed Anthropic answers are cached apart from translated ones.
-    const QString cacheScope = relay ? provider_->id() + (passthrough_->countTokens() ? "+count_tokens" : "+messages") : provider_->id();
+    // Relayed Anthropic answers are cached apart from translated ones, non-strict ones from strict ones.
+    const QString cacheScope = provider_->id() + (relay ? (passthrough_->countTokens() ? "+count_tokens" : "+messages") : "")
+                             + (call.strictOpenAiCompliance ? "" : "+non-strict");
     const CacheKeyInput cacheInput{endpoint_, cacheScope, call.customHost, apiKey, virtualKey, options_.cacheNamespace, call.bodyJson};
     if (const auto hit = cache_.begin(ctx_.cache, plan.settings.cache, options_.cacheForceRefresh, cacheInput, record_.stream)) {
         serveCached(*hit);
