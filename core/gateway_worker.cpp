@@ -17,6 +17,7 @@
 #include "routing/circuit_publisher.h"
 #include "routing/config_set.h"
 #include "upstream/curl_multi_client.h"
+#include "upstream/google_token_transport.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -37,6 +38,8 @@ GatewayWorker::~GatewayWorker()
     // cancel their transfers while the transports still exist because they are deleted first.
     delete listener_;
     listener_ = nullptr;
+    delete googleTokens_;   // cancels its token exchanges while curl_ still exists
+    googleTokens_ = nullptr;
     delete cacheStore_;   // writes what is queued; before cache_ (a member) is destroyed
     cacheStore_ = nullptr;
 }
@@ -45,6 +48,7 @@ void GatewayWorker::start(quint16 port)
 {
     ids_ = std::make_unique<IdGenerator>();
     curl_ = new CurlMultiClient(this);
+    googleTokens_ = new GoogleTokenTransport(*curl_, {}, this);   // Vertex AI service accounts; the rest passes through
     mock_ = new MockTransport(this);
     records_ = new RecordBatcher(settings_.recordFlushIntervalMs, this);
     connect(records_, &RecordBatcher::batchReady, this, &GatewayWorker::recordsReady);
@@ -79,7 +83,7 @@ void GatewayWorker::start(quint16 port)
     ctx_->random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); };
     ctx_->providers = providers_;
     ctx_->models = ModelCatalog::builtIn();   // parsed once per process (GatewayService::start warms it)
-    ctx_->http = curl_;
+    ctx_->http = googleTokens_;
     ctx_->mock = mock_;
     ctx_->records = records_;
     ctx_->ids = ids_.get();

@@ -23,6 +23,7 @@ class CircuitPublisher;
 struct ConfigSet;
 class CurlMultiClient;
 class GatewayHandler;
+class GoogleTokenTransport;
 class HttpListener;
 class IdGenerator;
 class KeyRateLimiter;
@@ -76,6 +77,7 @@ private:
     QElapsedTimer monotonic_;
     std::mt19937_64 random_;
     CurlMultiClient* curl_ = nullptr;
+    GoogleTokenTransport* googleTokens_ = nullptr;   // wraps curl_; deleted before it
     MockTransport* mock_ = nullptr;
     RecordBatcher* records_ = nullptr;
     CircuitPublisher* circuits_ = nullptr;

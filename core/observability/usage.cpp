@@ -61,6 +61,14 @@ std::optional<Usage> findUsage(QByteArrayView body)
         if (const auto d = j.find("prompt_tokens_details"); d != j.end() && d->is_object())
             u.cachedTokens = intField(*d, "cached_tokens");
         u.cacheWriteTokens = std::max<qint64>(0, intField(j, "cache_creation_input_tokens"));
+        if (u.promptTokens < 0 && (j.contains("input_tokens") || j.contains("output_tokens"))) {
+            // Anthropic's own shape (answers relayed untouched on /v1/messages): input_tokens leave out
+            // cache reads and writes, which OpenAI's prompt_tokens include.
+            const qint64 read = std::max<qint64>(0, intField(j, "cache_read_input_tokens"));
+            u.promptTokens = std::max<qint64>(0, intField(j, "input_tokens")) + read + u.cacheWriteTokens;
+            u.completionTokens = intField(j, "output_tokens");
+            u.cachedTokens = read;
+        }
         if (u.totalTokens < 0 && u.promptTokens >= 0)
             u.totalTokens = u.promptTokens + std::max<qint64>(0, u.completionTokens);
         return u;

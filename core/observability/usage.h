@@ -16,6 +16,7 @@ struct Usage {
     qint64 cacheWriteTokens = 0;   // cache_creation_input_tokens (Anthropic; part of promptTokens)
 };
 
+// Also reads Anthropic's usage object (input_tokens, output_tokens, cache_*_input_tokens).
 std::optional<Usage> findUsage(QByteArrayView body);
 
 } // namespace gatehouse

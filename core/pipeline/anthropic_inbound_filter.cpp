@@ -1,13 +1,39 @@
 #include "pipeline/anthropic_inbound_filter.h"
 
 #include "pipeline/anthropic_inbound_response.h"
+#include "pipeline/anthropic_passthrough.h"
 #include "providers/openai_wire.h"
 
 namespace gatehouse {
 
+namespace {
+
+// Anthropic's own error body: {"type":"error","error":{...}}.
+bool isAnthropicError(QByteArrayView body)
+{
+    const auto j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+    return j.is_object() && j.value("type", nlohmann::json()) == "error" && j.contains("error");
+}
+
+} // namespace
+
+AnthropicInboundFilter::AnthropicInboundFilter(std::shared_ptr<const AnthropicPassthrough> passthrough)
+    : passthrough_(std::move(passthrough))
+{
+}
+
+AnthropicInboundFilter::~AnthropicInboundFilter() = default;
+
+bool AnthropicInboundFilter::relaying() const
+{
+    return passthrough_ && passthrough_->active();
+}
+
 void AnthropicInboundFilter::head(int& status, HeaderList& headers, bool chunked)
 {
     const bool ok = status >= 200 && status < 300;
+    if (relaying() && (ok || chunked))
+        return;
     if (chunked && ok && findHeader(headers, "content-type").startsWith("text/event-stream"))
         stream_ = std::make_unique<AnthropicInboundStream>();
     if (!chunked && !ok) {
@@ -31,6 +57,8 @@ QByteArray AnthropicInboundFilter::finish()
 
 QByteArray AnthropicInboundFilter::whole(int status, QByteArrayView body)
 {
+    if (relaying() && ((status >= 200 && status < 300) || isAnthropicError(body)))
+        return body.toByteArray();
     if (status >= 200 && status < 300)
         return anthropic_inbound::toMessage(body);
     return openai::dump(anthropic_inbound::error(status, body));

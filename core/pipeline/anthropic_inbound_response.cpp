@@ -19,6 +19,11 @@ std::string stopReason(const std::string& finishReason)
         return "tool_use";
     if (finishReason == "content_filter")
         return "refusal";
+    // Non-strict answers carry Anthropic's own reason already.
+    for (const char* own : {"max_tokens", "tool_use", "refusal", "stop_sequence", "pause_turn"}) {
+        if (finishReason == own)
+            return finishReason;
+    }
     return "end_turn";
 }
 

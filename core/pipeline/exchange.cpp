@@ -10,6 +10,7 @@
 #include "observability/redaction.h"
 #include "observability/request_params.h"
 #include "observability/usage.h"
+#include "pipeline/anthropic_passthrough.h"
 #include "pipeline/gateway_access.h"
 #include "pipeline/id_generator.h"
 #include "providers/provider_registry.h"
@@ -342,12 +343,17 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
                                     QStringLiteral("unsupported_endpoint"));
     }
 
+    if (passthrough_)   // /v1/messages on an anthropic target: the client's own body, answer untouched
+        provider_ = passthrough_->route(provider_);
+    const bool relay = passthrough_ && passthrough_->active();
+    const nlohmann::json& source = relay ? passthrough_->body() : body_;
+
     // override_params: merged into the body for this target only.
     QByteArray overridden;
     nlohmann::json overriddenJson;
-    const bool override = body_.is_object() && !plan.settings.overrideParams.empty();
+    const bool override = source.is_object() && !plan.settings.overrideParams.empty();
     if (override) {
-        overriddenJson = body_;
+        overriddenJson = source;
         for (const auto& [key, value] : plan.settings.overrideParams.items())
             overriddenJson[key] = value;
         overridden = QByteArray::fromStdString(overriddenJson.dump());
@@ -356,8 +362,8 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     ProviderCall call;
     call.endpoint = endpoint_;
     call.method = request_.method;
-    call.body = override ? &overridden : &request_.body;
-    call.bodyJson = override ? &overriddenJson : (body_.is_object() ? &body_ : nullptr);
+    call.body = override ? &overridden : relay ? &passthrough_->rawBody() : &request_.body;
+    call.bodyJson = override ? &overriddenJson : (source.is_object() ? &source : nullptr);
     call.apiKey = apiKey;
     call.customHost = !keyHost.isEmpty()                ? keyHost
                       : !options_.customHost.isEmpty() ? options_.customHost
@@ -394,7 +400,10 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     auto built = provider_->buildRequest(call);
     if (auto* err = std::get_if<ApiError>(&built))
         return *err;
-    const CacheKeyInput cacheInput{endpoint_, provider_->id(), call.customHost, apiKey, virtualKey, options_.cacheNamespace, call.bodyJson};
+    // Relayed Anthropic answers are cached apart from translated ones, non-strict ones from strict ones.
+    const QString cacheScope = provider_->id() + (relay ? (passthrough_->countTokens() ? "+count_tokens" : "+messages") : "")
+                             + (call.strictOpenAiCompliance ? "" : "+non-strict");
+    const CacheKeyInput cacheInput{endpoint_, cacheScope, call.customHost, apiKey, virtualKey, options_.cacheNamespace, call.bodyJson};
     if (const auto hit = cache_.begin(ctx_.cache, plan.settings.cache, options_.cacheForceRefresh, cacheInput, record_.stream)) {
         serveCached(*hit);
         return std::nullopt;
@@ -630,7 +639,8 @@ void Exchange::onUpstreamDone(const TransferResult& result)
             captureResponse(rest);
             writer_->sendBody(rest);
         }
-        if (const auto u = findUsage(streamTail_))
+        const auto seen = streamMapper_ ? streamMapper_->observedUsage() : std::nullopt;   // a relayed stream's own count
+        if (const auto u = seen ? seen : findUsage(streamTail_))
             recordUsage(*u);
         if (record_.responseBodyTruncated)
             record_.responseTail = streamTail_.right(kStreamTailBytes);

@@ -25,6 +25,7 @@
 
 namespace gatehouse {
 
+class AnthropicPassthrough;
 class Provider;
 class StreamMapper;
 struct Usage;
@@ -38,6 +39,8 @@ public:
     ~Exchange() override;
 
     void start();
+    // /v1/messages: the client's Anthropic body, passed through to anthropic targets.
+    void setAnthropicPassthrough(std::shared_ptr<AnthropicPassthrough> p) { passthrough_ = std::move(p); }
 
     // TransferObserver: the current attempt's upstream answer
     void onUpstreamHead(int status, HeaderList&& headers) override;
@@ -86,6 +89,7 @@ private:
     nlohmann::json keyOptions_;   // this attempt's virtual key fields (ProviderCall::keyOptions)
     bool bodyParsed_ = false;      // the request body is valid JSON (decides how it is redacted)
     std::shared_ptr<const RoutingConfig> config_;
+    std::shared_ptr<AnthropicPassthrough> passthrough_;   // null unless /v1/messages
     KeySnapshotPtr keys_;          // the virtual keys this request resolves against
     std::unique_ptr<RouteWalker> walker_;
     QByteArray configWarnings_;

@@ -41,7 +41,7 @@ std::variant<Endpoint, ApiError> resolveRoute(const HttpRequest& r)
         }
     }
     return ApiError::notFound(QStringLiteral("Unknown route %1 %2. The gateway serves POST /v1/chat/completions, "
-                                             "POST /v1/completions, POST /v1/embeddings, POST /v1/messages and GET /v1/models.")
+                                             "POST /v1/completions, POST /v1/embeddings, POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models.")
                                   .arg(QString::fromLatin1(r.method), QString::fromUtf8(r.path.left(200))));
 }
 
@@ -57,7 +57,8 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
     if (request.path.startsWith("/v1/")) {
         if (shedIfOverloaded(ctx_, writer, isMessagesPath(request.path) ? ErrorShape::Anthropic : ErrorShape::OpenAi))
             return;
-        auto route = isMessagesPath(request.path) ? prepareMessagesRequest(request, *writer) : resolveRoute(request);
+        std::shared_ptr<AnthropicPassthrough> passthrough;
+        auto route = isMessagesPath(request.path) ? prepareMessagesRequest(request, *writer, &passthrough) : resolveRoute(request);
         if (const auto* e = std::get_if<Endpoint>(&route); e && *e == Endpoint::Models) {
             if (const auto answer = catalogModelsAnswer(request, ctx_)) {
                 HeaderList h = jsonHeaders();
@@ -67,6 +68,7 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
             }
         }
         auto* exchange = new Exchange(ctx_, std::move(request), writer, client, std::move(route));
+        exchange->setAnthropicPassthrough(std::move(passthrough));
         exchange->start();
         return;
     }

@@ -43,28 +43,54 @@ std::variant<UpstreamRequest, ApiError> AnthropicProvider::buildRequest(const Pr
     if (call.endpoint != Endpoint::ChatCompletions)
         return ApiError::badRequest(QStringLiteral("Provider '%1' supports chat completions only.").arg(id()),
                                     QStringLiteral("unsupported_endpoint"));
-    QString apiKey = call.apiKey;
-    if (apiKey.isEmpty() && call.clientHeaders)   // Anthropic's own clients send x-api-key
-        apiKey = QString::fromUtf8(findHeader(*call.clientHeaders, "x-api-key").trimmed().toByteArray());
-    if (info().keyRequired && apiKey.isEmpty() && call.customHost.isEmpty()) {
-        return ApiError::unauthorized(
-            QStringLiteral("No API key for provider '%1'. Send it as 'Authorization: Bearer <key>' "
-                           "(or put api_key in x-portkey-config).").arg(id()),
-            QStringLiteral("missing_api_key"));
-    }
+    if (auto e = missingKey(call))
+        return *e;
     if (!call.bodyJson)
         return ApiError::badRequest(QStringLiteral("The request body must be a JSON object."), QStringLiteral("invalid_json"));
     auto mapped = anthropic::toMessagesRequest(*call.bodyJson);
     if (auto* e = std::get_if<ApiError>(&mapped))
         return *e;
+    return request(call, openai::dump(std::get<nlohmann::json>(mapped)), "/messages");
+}
+
+std::variant<UpstreamRequest, ApiError> AnthropicProvider::buildNativeRequest(const ProviderCall& call, const char* path) const
+{
+    if (auto e = missingKey(call))
+        return *e;
+    if (!call.bodyJson || !call.body)
+        return ApiError::badRequest(QStringLiteral("The request body must be a JSON object."), QStringLiteral("invalid_json"));
+    return request(call, *call.body, path);
+}
+
+QString AnthropicProvider::apiKeyOf(const ProviderCall& call)
+{
+    if (call.apiKey.isEmpty() && call.clientHeaders)   // Anthropic's own clients send x-api-key
+        return QString::fromUtf8(findHeader(*call.clientHeaders, "x-api-key").trimmed().toByteArray());
+    return call.apiKey;
+}
+
+std::optional<ApiError> AnthropicProvider::missingKey(const ProviderCall& call) const
+{
+    if (info().keyRequired && apiKeyOf(call).isEmpty() && call.customHost.isEmpty()) {
+        return ApiError::unauthorized(
+            QStringLiteral("No API key for provider '%1'. Send it as 'Authorization: Bearer <key>' "
+                           "(or put api_key in x-portkey-config).").arg(id()),
+            QStringLiteral("missing_api_key"));
+    }
+    return std::nullopt;
+}
+
+std::variant<UpstreamRequest, ApiError> AnthropicProvider::request(const ProviderCall& call, QByteArray body, const char* path) const
+{
+    const QString apiKey = apiKeyOf(call);
 
     UpstreamRequest r;
     r.method = QByteArrayLiteral("POST");
     QByteArray base = call.customHost.isEmpty() ? info().baseUrl : call.customHost;
     while (base.endsWith('/'))
         base.chop(1);
-    r.url = base + "/messages";   // the client's query means nothing to Anthropic
-    r.body = openai::dump(std::get<nlohmann::json>(mapped));
+    r.url = base + path;   // the client's query means nothing to Anthropic
+    r.body = std::move(body);
     r.headers.emplace_back(QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json"));
     addAuth(r.headers, apiKey);
     QByteArray version = familyHeader(call, "anthropic-version", *call.bodyJson, "anthropic_version");
@@ -90,14 +116,14 @@ std::variant<UpstreamRequest, ApiError> AnthropicProvider::buildRequest(const Pr
 void AnthropicProvider::mapResponse(const ResponseContext& ctx, int& status, QByteArray& body) const
 {
     if (ctx.endpoint == Endpoint::ChatCompletions)
-        anthropic::mapMessagesResponse(status, body);
+        anthropic::mapMessagesResponse(status, body, ctx.strictOpenAiCompliance);
 }
 
 std::unique_ptr<StreamMapper> AnthropicProvider::makeStreamMapper(const ResponseContext& ctx) const
 {
     if (ctx.endpoint != Endpoint::ChatCompletions)
         return nullptr;
-    return std::make_unique<AnthropicStreamMapper>();
+    return std::make_unique<AnthropicStreamMapper>(ctx.strictOpenAiCompliance);
 }
 
 } // namespace gatehouse

@@ -9,6 +9,8 @@
 
 #include "providers/provider.h"
 
+#include <optional>
+
 namespace gatehouse {
 
 class AnthropicProvider : public Provider {
@@ -20,6 +22,15 @@ public:
     std::variant<UpstreamRequest, ApiError> buildRequest(const ProviderCall& call) const override;
     void mapResponse(const ResponseContext& ctx, int& status, QByteArray& body) const override;
     std::unique_ptr<StreamMapper> makeStreamMapper(const ResponseContext& ctx) const override;
+
+    // A body already in Anthropic's format (POST /v1/messages passed through): *call.body is sent as
+    // is to {base}{path} ("/messages" or "/messages/count_tokens") with the same key and headers.
+    std::variant<UpstreamRequest, ApiError> buildNativeRequest(const ProviderCall& call, const char* path) const;
+
+private:
+    static QString apiKeyOf(const ProviderCall& call);
+    std::optional<ApiError> missingKey(const ProviderCall& call) const;
+    std::variant<UpstreamRequest, ApiError> request(const ProviderCall& call, QByteArray body, const char* path) const;
 };
 
 } // namespace gatehouse

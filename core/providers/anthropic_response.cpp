@@ -42,7 +42,7 @@ std::optional<json> openAiError(const json& j)
     return openai::error(message.empty() ? type : message, type);
 }
 
-void mapMessagesResponse(int& status, QByteArray& body)
+void mapMessagesResponse(int& status, QByteArray& body, bool strict)
 {
     json parsed = json::parse(body.constBegin(), body.constEnd(), nullptr, false);
     // Absurdly deep answers are treated as unusable (dump() would recurse through them).
@@ -62,8 +62,11 @@ void mapMessagesResponse(int& status, QByteArray& body)
 
     std::string text;
     json toolCalls = json::array();
+    json blocks = json::array();   // non-strict extra: every block but tool calls, as sent
     for (const auto& block : *content) {
         const std::string type = json_fields::str(block, "type");
+        if (type != "tool_use" && block.is_object())
+            blocks.push_back(block);
         if (type == "text") {
             text += json_fields::str(block, "text");
         } else if (type == "tool_use") {
@@ -80,6 +83,9 @@ void mapMessagesResponse(int& status, QByteArray& body)
             message["content"] = nullptr;   // as OpenAI answers a pure tool call
         message["tool_calls"] = std::move(toolCalls);
     }
+    if (!strict)
+        message["content_blocks"] = std::move(blocks);
+    const std::string stopReason = json_fields::str(j, "stop_reason");
     const auto u = j.find("usage");
     const json& usageIn = u != j.end() ? *u : json();
     json out = {{"id", json_fields::str(j, "id", openai::newCompletionId())},
@@ -87,7 +93,7 @@ void mapMessagesResponse(int& status, QByteArray& body)
                 {"created", openai::nowSeconds()},
                 {"model", json_fields::str(j, "model")},
                 {"choices", json::array({{{"index", 0}, {"message", std::move(message)}, {"logprobs", nullptr},
-                                          {"finish_reason", finishReason(json_fields::str(j, "stop_reason"))}}})},
+                                          {"finish_reason", strict || stopReason.empty() ? finishReason(stopReason) : stopReason}}})},
                 {"usage", usage(json_fields::integer(usageIn, "input_tokens"), json_fields::integer(usageIn, "output_tokens"),
                                 json_fields::integer(usageIn, "cache_creation_input_tokens"),
                                 json_fields::integer(usageIn, "cache_read_input_tokens"))}};

@@ -11,8 +11,10 @@
 namespace gatehouse::anthropic {
 
 // Rewrites body (and status, when a 2xx answer is unusable: 502) in place. Bodies that are not
-// Anthropic's are left alone for the pipeline to wrap.
-void mapMessagesResponse(int& status, QByteArray& body);
+// Anthropic's are left alone for the pipeline to wrap. strict false (x-portkey-strict-open-ai-
+// compliance: false) adds Portkey's extras: message.content_blocks (the text and thinking blocks as
+// Anthropic sent them) and the raw stop_reason as finish_reason.
+void mapMessagesResponse(int& status, QByteArray& body, bool strict = true);
 
 // end_turn / stop_sequence / pause_turn -> stop, tool_use -> tool_calls, max_tokens -> length,
 // refusal -> content_filter; unknown -> stop.

@@ -10,9 +10,10 @@ namespace gatehouse {
 
 using nlohmann::json;
 
-AnthropicStreamMapper::AnthropicStreamMapper()
+AnthropicStreamMapper::AnthropicStreamMapper(bool strict)
     : id_(openai::newCompletionId())
     , created_(openai::nowSeconds())
+    , strict_(strict)
 {
 }
 
@@ -66,8 +67,16 @@ void AnthropicStreamMapper::onEvent(const QByteArray& data, QByteArray& out)
         out += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
     } else if (type == "content_block_start") {
         const auto block = e.find("content_block");
-        if (block == e.end() || json_fields::str(*block, "type") != "tool_use")
+        if (block == e.end() || !block->is_object())
             return;
+        if (json_fields::str(*block, "type") != "tool_use") {
+            if (!strict_) {   // the block opens: its first (empty) delta, as Portkey sends it
+                json start = *block;
+                start.erase("type");
+                out += chunk({{"content_blocks", json::array({{{"index", json_fields::integer(e, "index")}, {"delta", std::move(start)}}})}}, nullptr);
+            }
+            return;
+        }
         const int index = int(toolIndexByBlock_.size());
         toolIndexByBlock_[json_fields::integer(e, "index", -1)] = index;
         json call = {{"index", index}, {"id", json_fields::str(*block, "id")}, {"type", "function"},
@@ -78,10 +87,19 @@ void AnthropicStreamMapper::onEvent(const QByteArray& data, QByteArray& out)
         if (delta == e.end())
             return;
         const std::string kind = json_fields::str(*delta, "type");
+        const auto blockDelta = [&e](const char* key, const std::string& value) {
+            return json{{"content_blocks", json::array({{{"index", json_fields::integer(e, "index")}, {"delta", {{key, value}}}}})}};
+        };
         if (kind == "text_delta") {
             const std::string text = json_fields::str(*delta, "text");
-            if (!text.empty())
-                out += chunk({{"content", text}}, nullptr);
+            if (!text.empty()) {
+                json d = strict_ ? json::object() : blockDelta("text", text);
+                d["content"] = text;
+                out += chunk(std::move(d), nullptr);
+            }
+        } else if (!strict_ && (kind == "thinking_delta" || kind == "signature_delta")) {
+            const char* key = kind == "thinking_delta" ? "thinking" : "signature";
+            out += chunk(blockDelta(key, json_fields::str(*delta, key)), nullptr);
         } else if (kind == "input_json_delta") {
             const std::string part = json_fields::str(*delta, "partial_json");
             const auto tool = toolIndexByBlock_.find(json_fields::integer(e, "index", -1));
@@ -101,7 +119,7 @@ void AnthropicStreamMapper::onEvent(const QByteArray& data, QByteArray& out)
         }
         const auto delta = e.find("delta");
         const std::string stop = delta != e.end() ? json_fields::str(*delta, "stop_reason") : std::string();
-        json c = openai::chunk(id_, model_, created_, 0, json::object(), anthropic::finishReason(stop));
+        json c = openai::chunk(id_, model_, created_, 0, json::object(), strict_ || stop.empty() ? anthropic::finishReason(stop) : stop);
         c["usage"] = anthropic::usage(inputTokens_, outputTokens_, cacheCreationTokens_, cacheReadTokens_);
         out += openai::sseData(c);
     } else if (type == "message_stop") {

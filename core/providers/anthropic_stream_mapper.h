@@ -7,7 +7,7 @@
 //   message_delta                      -> finish_reason chunk carrying the usage
 //   message_stop                       -> data: [DONE]
 //   error                              -> data: {"error":{...}} and the stream ends there
-//   ping, content_block_stop, thinking -> nothing
+//   ping, content_block_stop, thinking -> nothing (non-strict: thinking and text as content_blocks)
 // Tool-call indexes follow Anthropic's content-block indexes, so fragments of interleaved blocks
 // land on the right call. Chunk ids are the message id.
 
@@ -23,7 +23,9 @@ namespace gatehouse {
 
 class AnthropicStreamMapper : public StreamMapper {
 public:
-    AnthropicStreamMapper();
+    // strict false adds Portkey's extras: content_blocks deltas (text and thinking, by block
+    // index) and the raw stop_reason as finish_reason.
+    explicit AnthropicStreamMapper(bool strict = true);
     QByteArray map(QByteArrayView upstream) override;
     QByteArray finish() override;
 
@@ -38,6 +40,7 @@ private:
     long long inputTokens_ = 0, outputTokens_ = 0, cacheCreationTokens_ = 0, cacheReadTokens_ = 0;
     std::map<long long, int> toolIndexByBlock_;   // Anthropic content-block index -> OpenAI tool-call index
     bool ended_ = false;                          // message_stop or error seen: nothing follows
+    bool strict_ = true;
 };
 
 } // namespace gatehouse

@@ -75,14 +75,14 @@ void GoogleProvider::mapResponse(const ResponseContext& ctx, int& status, QByteA
     if (ctx.endpoint == Endpoint::Embeddings)
         google::mapBatchEmbedResponse(status, body, ctx.model);
     else if (ctx.endpoint == Endpoint::ChatCompletions)
-        google::mapGenerateContentResponse(status, body, signatures_.get());
+        google::mapGenerateContentResponse(status, body, signatures_.get(), ctx.strictOpenAiCompliance);
 }
 
 std::unique_ptr<StreamMapper> GoogleProvider::makeStreamMapper(const ResponseContext& ctx) const
 {
     if (ctx.endpoint != Endpoint::ChatCompletions)
         return nullptr;
-    return std::make_unique<google::GoogleStreamMapper>(signatures_);
+    return std::make_unique<google::GoogleStreamMapper>(signatures_, ctx.strictOpenAiCompliance);
 }
 
 } // namespace gatehouse

@@ -82,7 +82,29 @@ std::optional<json> openAiError(const json& j, int status)
                          openai::errorTypeForStatus(code), st);
 }
 
-void mapGenerateContentResponse(int& status, QByteArray& body, ThoughtSignatureStore* signatures)
+namespace {
+
+// Non-strict extra: a candidate's thought and text parts as blocks, in order.
+json contentBlocks(const json& candidate)
+{
+    json blocks = json::array();
+    const auto content = candidate.find("content");
+    if (content == candidate.end() || !content->is_object() || !content->contains("parts") || !(*content)["parts"].is_array())
+        return blocks;
+    for (const auto& part : (*content)["parts"]) {
+        if (!part.is_object() || !part.contains("text") || !part["text"].is_string())
+            continue;
+        if (json_fields::boolean(part, "thought"))
+            blocks.push_back({{"type", "thinking"}, {"thinking", part["text"]}});
+        else
+            blocks.push_back({{"type", "text"}, {"text", part["text"]}});
+    }
+    return blocks;
+}
+
+} // namespace
+
+void mapGenerateContentResponse(int& status, QByteArray& body, ThoughtSignatureStore* signatures, bool strict)
 {
     json parsed = json::parse(body.constBegin(), body.constEnd(), nullptr, false);
     // Absurdly deep answers are treated as unusable (dump() would recurse through them).
@@ -110,9 +132,14 @@ void mapGenerateContentResponse(int& status, QByteArray& body, ThoughtSignatureS
                     message["content"] = nullptr;
                 message["tool_calls"] = std::move(o.toolCalls);
             }
-            choices.push_back({{"index", json_fields::integer(c, "index", (long long)i)}, {"message", std::move(message)},
-                               {"logprobs", nullptr},
-                               {"finish_reason", finishReason(json_fields::str(c, "finishReason"), called)}});
+            if (!strict)
+                message["content_blocks"] = contentBlocks(c);
+            json choice = {{"index", json_fields::integer(c, "index", (long long)i)}, {"message", std::move(message)},
+                           {"logprobs", nullptr},
+                           {"finish_reason", finishReason(json_fields::str(c, "finishReason"), called)}};
+            if (const auto g = c.find("groundingMetadata"); !strict && g != c.end() && g->is_object())
+                choice["groundingMetadata"] = *g;
+            choices.push_back(std::move(choice));
         }
     }
     if (choices.empty()) {

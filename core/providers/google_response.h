@@ -18,7 +18,10 @@ namespace gatehouse::google {
 class ThoughtSignatureStore;
 
 // signatures may be null; when set, each function call's thoughtSignature is kept under its id.
-void mapGenerateContentResponse(int& status, QByteArray& body, ThoughtSignatureStore* signatures);
+// strict false (x-portkey-strict-open-ai-compliance: false) adds Portkey's extras: each choice's
+// groundingMetadata (Google Search grounding) and message.content_blocks (thought parts as
+// {"type":"thinking","thinking"}, text parts as {"type":"text","text"}).
+void mapGenerateContentResponse(int& status, QByteArray& body, ThoughtSignatureStore* signatures, bool strict = true);
 // model: the model the client asked for (the answer does not name it).
 void mapBatchEmbedResponse(int& status, QByteArray& body, const std::string& model = {});
 

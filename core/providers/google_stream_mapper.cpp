@@ -9,10 +9,11 @@ namespace gatehouse::google {
 
 using nlohmann::json;
 
-GoogleStreamMapper::GoogleStreamMapper(std::shared_ptr<ThoughtSignatureStore> signatures)
+GoogleStreamMapper::GoogleStreamMapper(std::shared_ptr<ThoughtSignatureStore> signatures, bool strict)
     : signatures_(std::move(signatures))
     , id_(openai::newCompletionId())
     , created_(openai::nowSeconds())
+    , strict_(strict)
 {
 }
 
@@ -88,6 +89,8 @@ void GoogleStreamMapper::onEvent(const QByteArray& data, QByteArray& out)
             Candidate& state = candidates_[index];
             if (state.finished)
                 continue;
+            if (const auto g = cand.find("groundingMetadata"); !strict_ && g != cand.end() && g->is_object())
+                state.grounding = *g;
             CandidateOutput o = readCandidate(cand, signatures_.get());
             json delta = json::object();
             if (!state.roleSent)
@@ -123,7 +126,12 @@ void GoogleStreamMapper::onEvent(const QByteArray& data, QByteArray& out)
     }
     for (std::size_t i = 0; i < finishing.size(); ++i) {
         const bool last = i + 1 == finishing.size() && allFinished() && usage_.is_object();
-        out += chunk(finishing[i].first, json::object(), finishing[i].second, last ? &usage_ : nullptr);
+        json c = openai::chunk(id_, model_, created_, finishing[i].first, json::object(), finishing[i].second);
+        if (last)
+            c["usage"] = usage_;
+        if (const json& g = candidates_[finishing[i].first].grounding; !g.is_null())
+            c["choices"][0]["groundingMetadata"] = g;
+        out += openai::sseData(c);
         usageSent_ = usageSent_ || last;
     }
 }

@@ -24,7 +24,8 @@ class ThoughtSignatureStore;
 
 class GoogleStreamMapper : public StreamMapper {
 public:
-    explicit GoogleStreamMapper(std::shared_ptr<ThoughtSignatureStore> signatures = nullptr);
+    // strict false: a candidate's groundingMetadata rides on its finish chunk (Portkey's extra).
+    explicit GoogleStreamMapper(std::shared_ptr<ThoughtSignatureStore> signatures = nullptr, bool strict = true);
     QByteArray map(QByteArrayView upstream) override;
     QByteArray finish() override;
 
@@ -33,6 +34,7 @@ private:
         bool roleSent = false;
         int toolCalls = 0;
         bool finished = false;
+        nlohmann::json grounding;   // non-strict: the latest groundingMetadata
     };
 
     void onEvent(const QByteArray& data, QByteArray& out);
@@ -49,6 +51,7 @@ private:
     nlohmann::json usage_;      // the latest usageMetadata, as OpenAI usage
     bool usageSent_ = false;
     bool ended_ = false;        // an error event ended the stream
+    bool strict_ = true;
 };
 
 } // namespace gatehouse::google

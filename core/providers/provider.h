@@ -3,6 +3,7 @@
 // provider's answer back into OpenAI format. The OpenAI-compatible family passes bodies through;
 // native adapters (Anthropic, Gemini, Bedrock, ...) override the mapping hooks.
 
+#include "observability/usage.h"
 #include "pipeline/api_error.h"
 #include "providers/endpoint.h"
 #include "upstream/upstream_request.h"
@@ -74,6 +75,9 @@ public:
     virtual ~StreamMapper() = default;
     virtual QByteArray map(QByteArrayView upstream) = 0;
     virtual QByteArray finish() = 0;
+    // Token usage the mapper saw, for streams whose output carries none in OpenAI's shape
+    // (relayed untouched); nullopt: read it from the output.
+    virtual std::optional<Usage> observedUsage() const { return std::nullopt; }
 };
 
 class Provider {

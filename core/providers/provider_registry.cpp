@@ -7,6 +7,7 @@
 #include "providers/google_provider.h"
 #include "providers/mock_provider.h"
 #include "providers/openai_compatible_provider.h"
+#include "providers/vertex_provider.h"
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,8 @@ std::shared_ptr<const ProviderRegistry> ProviderRegistry::fromJson(const QByteAr
             p = std::make_unique<CohereProvider>(std::move(info));
         else if (kind == "google")
             p = std::make_unique<GoogleProvider>(std::move(info));
+        else if (kind == "vertex-ai")
+            p = std::make_unique<VertexProvider>(std::move(info));
         else if (kind == "openai-compatible")
             p = std::make_unique<OpenAICompatibleProvider>(std::move(info));
         else

@@ -5,8 +5,11 @@
 
 #include <QByteArray>
 #include <QString>
+#include <memory>
 
 namespace gatehouse {
+
+struct GoogleServiceAccount;
 
 struct UpstreamRequest {
     QByteArray method = QByteArrayLiteral("POST");
@@ -20,6 +23,8 @@ struct UpstreamRequest {
     QByteArray awsSigV4;
     QByteArray awsAccessKeyId;
     QByteArray awsSecretAccessKey;
+    // Vertex AI with a service account: the transport (GoogleTokenTransport) adds the bearer token.
+    std::shared_ptr<const GoogleServiceAccount> googleServiceAccount;
 };
 
 // How a transfer ended. Transport errors are distinct from HTTP error statuses.

@@ -152,4 +152,13 @@ describe('Anthropic SDK through Gatehouse', () => {
       (e) => e instanceof Anthropic.RateLimitError && e.error?.error?.type === 'rate_limit_error',
     );
   });
+
+  test('messages.countTokens on a provider that cannot count is a 400 naming it', T, async () => {
+    await assert.rejects(
+      viaOpenAI.messages.countTokens({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'count me' }] }),
+      (e) => e instanceof Anthropic.BadRequestError && e.error?.error?.type === 'invalid_request_error'
+        && /count_tokens/.test(e.error.error.message) && /'openai'/.test(e.error.error.message),
+    );
+    assert.equal(mock.requests.length, 0);
+  });
 });

@@ -115,7 +115,9 @@ private Q_SLOTS:
     void openAiUpstreamToolCall();
     void openAiUpstreamToolCallStream();
     void toolResultRoundTrip();
-    void anthropicUpstreamPlainStreamAndTool();
+    void anthropicUpstreamPassedThrough();
+    void passThroughAppliesOverridesAndServerTools();
+    void countTokens();
     void fallbackConfigApplies();
     void errorsInAnthropicShape();
     void upstreamErrorKeepsStatus();
@@ -275,42 +277,105 @@ void TestGatewayMessages::toolResultRoundTrip()
     QVERIFY(msgs[3] == json::parse(R"({"role":"tool","tool_call_id":"call_mock_1","content":"18C and sunny"})"));
 }
 
-void TestGatewayMessages::anthropicUpstreamPlainStreamAndTool()
+void TestGatewayMessages::anthropicUpstreamPassedThrough()
 {
     const RawHeaders h{{"x-portkey-provider", "anthropic"}, {"x-portkey-custom-host", anthropic_.baseUrl().toUtf8()},
                        {"x-api-key", "sk-ant-test"}, {"anthropic-version", "2023-06-01"}, {"Content-Type", "application/json"}};
-    auto r = post(h, messagesBody("claude-mock", "hello claude"));
+    QByteArray body = messagesBody("claude-3-5-haiku-20241022", "hello claude");
+    auto r = post(h + RawHeaders{{"x-portkey-trace-id", "a-plain"}}, body);
     QVERIFY(r);
     QCOMPARE(r->status, 200);
-    json j = r->json();
-    QVERIFY(j["id"] == "msg_mock_1");
-    QVERIFY(j["content"] == json::parse(R"([{"type":"text","text":"Hello from Anthropic mock: hello claude"}])"));
-    QVERIFY2(j["usage"] == json::parse(R"({"input_tokens":12,"output_tokens":7,"cache_read_input_tokens":3,"cache_creation_input_tokens":0})"),
-             r->body.constData());
-    const auto up = anthropic_.lastRequest();
+    auto up = anthropic_.lastRequest();
     QCOMPARE(up.header("x-api-key"), QByteArray("sk-ant-test"));
     QCOMPARE(up.header("anthropic-version"), QByteArray("2023-06-01"));
-    const json sent = json::parse(up.body.toStdString());
-    QVERIFY(sent["system"] == json::parse(R"([{"type":"text","text":"Be brief."}])"));
-    QVERIFY(sent["max_tokens"] == 256);
+    QCOMPARE(up.body, body);   // the client's body, byte for byte
+    QCOMPARE(r->body, AnthropicMockUpstream::script(up).body);   // and the answer, untouched
+    QVERIFY(r->json()["id"] == "msg_mock_1");
+    QCOMPARE(r->header("x-portkey-provider"), QByteArray("anthropic"));
+    const RequestRecord* rec = record(QStringLiteral("a-plain"));
+    QVERIFY(rec);
+    QCOMPARE(rec->promptTokens, 15);   // 12 + 3 read from the cache
+    QCOMPARE(rec->completionTokens, 7);
+    QCOMPARE(rec->cachedTokens, 3);
+    QVERIFY(rec->priceKnown);
+    QVERIFY(rec->costUsd > 0);
 
-    r = post(h, messagesBody("claude-mock", "stream claude", true));
+    body = messagesBody("claude-mock", "stream claude", true);
+    r = post(h + RawHeaders{{"x-portkey-trace-id", "a-stream"}}, body);
     QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->header("content-type").startsWith("text/event-stream"));
+    up = anthropic_.lastRequest();
+    QCOMPARE(up.body, body);
+    QCOMPARE(r->body, AnthropicMockUpstream::script(up).pieces.join());   // Anthropic's own events, as sent
     Assembled a = assemble(anthropicEvents(r->body));
     QVERIFY2(a.problem.isEmpty(), qPrintable(a.problem + QStringLiteral("\n") + QString::fromUtf8(r->body)));
-    QVERIFY(a.messageStart["message"]["id"] == "msg_mock_1");
-    QVERIFY(a.content == json::parse(R"([{"type":"text","text":"Hello from Anthropic mock: stream claude"}])"));
-    QVERIFY(a.messageDelta["usage"]["output_tokens"] == 7);
+    rec = record(QStringLiteral("a-stream"));
+    QVERIFY(rec);
+    QCOMPARE(rec->promptTokens, 15);   // from message_start
+    QCOMPARE(rec->completionTokens, 7);   // from message_delta
+    QCOMPARE(rec->totalTokens, 22);
 
     r = post(h, messagesBody("claude-tool", "weather?", true, true));
     QVERIFY(r);
     a = assemble(anthropicEvents(r->body));
     QVERIFY2(a.problem.isEmpty(), qPrintable(a.problem));
     QCOMPARE(a.content.size(), std::size_t(2));
-    QVERIFY(a.content[0]["type"] == "text");
     QVERIFY2(a.content[1]["type"] == "tool_use" && a.content[1]["name"] == "get_weather" && a.content[1]["input"] == json({{"city", "Paris"}}),
              a.content.dump().c_str());
     QVERIFY(a.messageDelta["delta"]["stop_reason"] == "tool_use");
+
+    // An upstream error keeps Anthropic's own body.
+    r = post(h, messagesBody("claude-error-529", "x"));
+    QVERIFY(r);
+    QCOMPARE(r->status, 529);
+    QCOMPARE(r->body, AnthropicMockUpstream::script(anthropic_.lastRequest()).body);
+}
+
+void TestGatewayMessages::passThroughAppliesOverridesAndServerTools()
+{
+    const json config = {{"provider", "anthropic"}, {"api_key", "sk-ant-cfg"}, {"custom_host", anthropic_.baseUrl().toStdString()},
+                         {"override_params", {{"temperature", 0.25}}}};
+    json body = json::parse(messagesBody("claude-mock", "search the web").toStdString());
+    body["tools"] = json::parse(R"([{"type":"web_search_20250305","name":"web_search","max_uses":2}])");
+    const QByteArray raw = QByteArray::fromStdString(body.dump());
+    auto r = post({{"x-portkey-config", QByteArray::fromStdString(config.dump())}, {"Content-Type", "application/json"}}, raw);
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    const auto up = anthropic_.lastRequest();
+    QCOMPARE(up.header("x-api-key"), QByteArray("sk-ant-cfg"));
+    json expected = body;
+    expected["temperature"] = 0.25;
+    QVERIFY2(json::parse(up.body.toStdString()) == expected, up.body.constData());
+
+    // The same server tool cannot be translated for another provider: 400 in Anthropic's shape.
+    r = post(openAi(), raw);
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    QVERIFY2(r->json()["type"] == "error" && r->json()["error"]["type"] == "invalid_request_error", r->body.constData());
+    QCOMPARE(openai_.requestCount(), 0);
+}
+
+void TestGatewayMessages::countTokens()
+{
+    const RawHeaders h{{"x-portkey-provider", "anthropic"}, {"x-portkey-custom-host", anthropic_.baseUrl().toUtf8()},
+                       {"x-api-key", "sk-ant-test"}, {"anthropic-version", "2023-06-01"}, {"Content-Type", "application/json"}};
+    const QByteArray body = R"({"model":"claude-3-5-haiku-20241022","system":"Be brief.","messages":[{"role":"user","content":"count me"}]})";
+    auto r = post(h, body, "/v1/messages/count_tokens");
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    QVERIFY2(r->json() == json({{"input_tokens", 10 + 9 + 8}}), r->body.constData());
+    QCOMPARE(anthropic_.lastRequest().path, QByteArray("/v1/messages/count_tokens"));
+    QCOMPARE(anthropic_.lastRequest().body, body);
+
+    // Other providers cannot count: a 400 that says so, in Anthropic's shape.
+    r = post(mockHeaders(), body, "/v1/messages/count_tokens");
+    QVERIFY(r);
+    QCOMPARE(r->status, 400);
+    const json j = r->json();
+    QVERIFY2(j["type"] == "error" && j["error"]["type"] == "invalid_request_error", r->body.constData());
+    QVERIFY(j["error"]["message"].get<std::string>().find("count_tokens") != std::string::npos);
+    QVERIFY(j["error"]["message"].get<std::string>().find("'mock'") != std::string::npos);
 }
 
 void TestGatewayMessages::fallbackConfigApplies()

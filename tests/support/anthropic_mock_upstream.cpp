@@ -50,6 +50,24 @@ QByteArray sseEvent(const char* name, const json& data)
     return QByteArray("event: ") + name + "\ndata: " + dump(data) + "\n\n";
 }
 
+// POST /v1/messages/count_tokens: {"input_tokens": 10 + characters of system and message text}.
+ScriptedHttpServer::Reply countTokens(const ScriptedHttpServer::Request& req)
+{
+    if (req.header("x-api-key").isEmpty())
+        return error(401, "authentication_error", "x-api-key header is required");
+    const json body = json::parse(req.body.toStdString(), nullptr, false);
+    if (!body.is_object() || !body.contains("messages") || !body["messages"].is_array())
+        return error(400, "invalid_request_error", "messages: Field required");
+    if (body.contains("max_tokens") || body.contains("stream"))
+        return error(400, "invalid_request_error", "max_tokens: Extra inputs are not permitted");
+    std::size_t chars = body.contains("system") ? textOf(body["system"]).size() : 0;
+    for (const auto& m : body["messages"])
+        chars += m.is_object() && m.contains("content") ? textOf(m["content"]).size() : 0;
+    ScriptedHttpServer::Reply r;
+    r.body = dump({{"input_tokens", 10 + chars}});
+    return r;
+}
+
 } // namespace
 
 QString AnthropicMockUpstream::baseUrl() const
@@ -57,8 +75,10 @@ QString AnthropicMockUpstream::baseUrl() const
     return QStringLiteral("http://127.0.0.1:%1/v1").arg(port());
 }
 
-ScriptedHttpServer::Reply AnthropicMockUpstream::answer(const Request& req)
+ScriptedHttpServer::Reply AnthropicMockUpstream::script(const Request& req)
 {
+    if (req.method == "POST" && req.path == "/v1/messages/count_tokens")
+        return countTokens(req);
     if (req.method != "POST" || req.path != "/v1/messages")
         return error(404, "not_found_error", "Not Found");
     if (req.header("x-api-key").isEmpty())

@@ -11,7 +11,9 @@
 //   contains "stream-error"  -> streamed: an error event (overloaded_error) after the first delta
 //   anything else            -> text "Hello from Anthropic mock: <last user text>"
 // "stream": true answers with the event stream (event:/data: lines, ping, block start/delta/stop,
-// message_delta, message_stop), every event split over two HTTP chunks. Usage: 12 input tokens
+// message_delta, message_stop), every event split over two HTTP chunks.
+// POST /v1/messages/count_tokens answers {"input_tokens": 10 + characters of system and message
+// text}; like Anthropic it refuses max_tokens and stream there (400). Usage: 12 input tokens
 // (+3 cache read), 7 output tokens.
 
 #include "scripted_http_server.h"
@@ -23,8 +25,11 @@ public:
     using ScriptedHttpServer::ScriptedHttpServer;
     QString baseUrl() const;   // http://127.0.0.1:<port>/v1
 
+    // The scripted answer to a request, for mocks that wrap this API (Vertex AI).
+    static Reply script(const Request& request);
+
 protected:
-    Reply answer(const Request& request) override;
+    Reply answer(const Request& request) override { return script(request); }
 };
 
 } // namespace gatehouse::test

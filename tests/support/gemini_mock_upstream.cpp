@@ -73,7 +73,7 @@ QString GeminiMockUpstream::baseUrl() const
     return QStringLiteral("http://127.0.0.1:%1").arg(port());
 }
 
-ScriptedHttpServer::Reply GeminiMockUpstream::answer(const Request& req)
+ScriptedHttpServer::Reply GeminiMockUpstream::script(const Request& req)
 {
     static const QByteArray prefix = "/v1beta/models/";
     const qsizetype colon = req.path.lastIndexOf(':');

@@ -24,8 +24,11 @@ public:
     using ScriptedHttpServer::ScriptedHttpServer;
     QString baseUrl() const;   // http://127.0.0.1:<port>
 
+    // The scripted answer to a request, for mocks that wrap this API (Vertex AI).
+    static Reply script(const Request& request);
+
 protected:
-    Reply answer(const Request& request) override;
+    Reply answer(const Request& request) override { return script(request); }
 };
 
 } // namespace gatehouse::test

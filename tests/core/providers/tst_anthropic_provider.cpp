@@ -2,6 +2,7 @@
 // and the stream mapper fed in arbitrary pieces. Hostile input must give 400s, never exceptions.
 #include "providers/anthropic_provider.h"
 #include "providers/anthropic_request.h"
+#include "providers/anthropic_response.h"
 #include "providers/anthropic_stream_mapper.h"
 #include "providers/provider_registry.h"
 
@@ -152,6 +153,8 @@ private Q_SLOTS:
     void streamIgnoresGarbage();
     void fuzzedRequestsNeverThrow();
     void fuzzedAnswersNeverThrow();
+    void nonStrictAddsContentBlocksAndRawStopReason();
+    void nonStrictStreamAddsContentBlockDeltas();
 };
 
 void TestAnthropicProvider::registryBuildsIt()
@@ -764,6 +767,75 @@ void TestAnthropicProvider::fuzzedAnswersNeverThrow()
             QFAIL(e.what());
         }
     }
+}
+
+namespace {
+
+const char* const kThinkingAnswer = R"({"id":"msg_t","type":"message","role":"assistant","model":"claude-x","content":[
+    {"type":"thinking","thinking":"Let me think.","signature":"sig-1"},{"type":"text","text":"Paris."},
+    {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}],
+    "stop_reason":"tool_use","usage":{"input_tokens":5,"output_tokens":9}})";
+
+const char* const kThinkingStream =
+    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_s\",\"model\":\"claude-x\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n\n"
+    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}\n\n"
+    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Hmm.\"}}\n\n"
+    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"sig-2\"}}\n\n"
+    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n"
+    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":4}}\n\n"
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+} // namespace
+
+// x-portkey-strict-open-ai-compliance: false -- Portkey's extras: the text and thinking blocks as
+// content_blocks, Anthropic's own stop_reason; strict answers stay pure OpenAI.
+void TestAnthropicProvider::nonStrictAddsContentBlocksAndRawStopReason()
+{
+    int status = 200;
+    QByteArray body = kThinkingAnswer;
+    anthropic::mapMessagesResponse(status, body, false);
+    json j = json::parse(body.toStdString());
+    QVERIFY2(j["choices"][0]["finish_reason"] == "tool_use", body.constData());
+    QVERIFY(j["choices"][0]["message"]["content_blocks"] == json::parse(R"([{"type":"thinking","thinking":"Let me think.","signature":"sig-1"},{"type":"text","text":"Paris."}])"));
+    QVERIFY(j["choices"][0]["message"]["content"] == "Paris.");
+    QCOMPARE(j["choices"][0]["message"]["tool_calls"].size(), std::size_t(1));
+
+    body = kThinkingAnswer;
+    anthropic::mapMessagesResponse(status, body, true);
+    j = json::parse(body.toStdString());
+    QVERIFY(j["choices"][0]["finish_reason"] == "tool_calls");
+    QVERIFY(!j["choices"][0]["message"].contains("content_blocks"));
+}
+
+void TestAnthropicProvider::nonStrictStreamAddsContentBlockDeltas()
+{
+    AnthropicStreamMapper loose(false);
+    const json chunks = test::normalizedChunks(test::feedRandomly(loose, kThinkingStream, 7));
+    json blocks = json::array();
+    std::string content;
+    json finish;
+    for (const auto& c : chunks) {
+        if (!c.is_object())
+            continue;
+        const json& d = c["choices"][0]["delta"];
+        if (d.contains("content_blocks"))
+            blocks.push_back(d["content_blocks"][0]);
+        if (d.contains("content"))
+            content += d["content"].get<std::string>();
+        if (!c["choices"][0]["finish_reason"].is_null())
+            finish = c["choices"][0]["finish_reason"];
+    }
+    QVERIFY2(blocks == json::parse(R"([{"index":0,"delta":{"thinking":""}},{"index":0,"delta":{"thinking":"Hmm."}},
+        {"index":0,"delta":{"signature":"sig-2"}},{"index":1,"delta":{"text":""}},{"index":1,"delta":{"text":"Hi"}}])"), blocks.dump().c_str());
+    QCOMPARE(content, std::string("Hi"));   // thinking never leaks into content
+    QVERIFY(finish == "end_turn");
+
+    AnthropicStreamMapper strict;
+    const QByteArray out = test::feedInPieces(strict, kThinkingStream, 0);
+    QVERIFY(!out.contains("content_blocks"));
+    QVERIFY(!out.contains("Hmm."));
+    QVERIFY(out.contains("\"finish_reason\":\"stop\""));
 }
 
 QTEST_GUILESS_MAIN(TestAnthropicProvider)

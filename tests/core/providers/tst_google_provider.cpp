@@ -3,6 +3,7 @@
 // in arbitrary pieces. Hostile input must give 400s, never exceptions.
 #include "providers/google_provider.h"
 #include "providers/google_request.h"
+#include "providers/google_response.h"
 #include "providers/google_schema.h"
 #include "providers/google_stream_mapper.h"
 #include "providers/google_thought_signatures.h"
@@ -131,6 +132,7 @@ class TestGoogleProvider : public QObject {
 
 private Q_SLOTS:
     void registryBuildsIt();
+    void nonStrictAddsGroundingAndContentBlocks();
     void urls_data();
     void urls();
     void keyIsAHeaderNotInTheUrl();
@@ -944,6 +946,47 @@ void TestGoogleProvider::fuzzedAnswersNeverThrow()
             QFAIL(e.what());
         }
     }
+}
+
+namespace {
+
+const char* const kGroundedAnswer = R"({"candidates":[{"content":{"role":"model","parts":[{"text":"Weighing it.","thought":true},{"text":"It is sunny."}]},
+    "finishReason":"STOP","groundingMetadata":{"webSearchQueries":["paris weather"],"groundingChunks":[{"web":{"uri":"https://example.com","title":"Weather"}}]}}],
+    "usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":3,"totalTokenCount":7},"modelVersion":"gemini-2.5-flash"})";
+
+} // namespace
+
+// x-portkey-strict-open-ai-compliance: false -- groundingMetadata on the choice and thought/text
+// parts as content_blocks (Portkey's extras), in whole answers and on a stream's finish chunk.
+void TestGoogleProvider::nonStrictAddsGroundingAndContentBlocks()
+{
+    int status = 200;
+    QByteArray body = kGroundedAnswer;
+    google::mapGenerateContentResponse(status, body, nullptr, false);
+    json j = json::parse(body.toStdString());
+    const json grounding = json::parse(kGroundedAnswer)["candidates"][0]["groundingMetadata"];
+    QVERIFY2(j["choices"][0]["groundingMetadata"] == grounding, body.constData());
+    QVERIFY(j["choices"][0]["message"]["content_blocks"]
+            == json::parse(R"([{"type":"thinking","thinking":"Weighing it."},{"type":"text","text":"It is sunny."}])"));
+    QVERIFY(j["choices"][0]["message"]["content"] == "It is sunny.");
+
+    body = kGroundedAnswer;
+    google::mapGenerateContentResponse(status, body, nullptr, true);
+    j = json::parse(body.toStdString());
+    QVERIFY(!j["choices"][0].contains("groundingMetadata"));
+    QVERIFY(!j["choices"][0]["message"].contains("content_blocks"));
+
+    const QByteArray sse = "data: " + QByteArray::fromStdString(json::parse(kGroundedAnswer).dump()) + "\r\n\r\n";
+    google::GoogleStreamMapper loose(nullptr, false);
+    const json chunks = test::normalizedChunks(test::feedRandomly(loose, sse, 3));
+    json finish;
+    for (const auto& c : chunks) {
+        if (c.is_object() && !c["choices"][0]["finish_reason"].is_null())
+            finish = c["choices"][0];
+    }
+    QVERIFY2(finish["groundingMetadata"] == grounding, chunks.dump().c_str());
+    google::GoogleStreamMapper strict;
+    QVERIFY(!test::feedInPieces(strict, sse, 0).contains("groundingMetadata"));
 }
 
 QTEST_GUILESS_MAIN(TestGoogleProvider)
