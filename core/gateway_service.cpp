@@ -5,8 +5,12 @@
 #include "providers/provider_registry.h"
 #include "routing/config_set.h"
 
+#include "cache/cache_database.h"
+
 #include <QEventLoop>
+#include <QPointer>
 #include <QThread>
+#include <QThreadPool>
 
 namespace gatehouse {
 
@@ -15,6 +19,7 @@ GatewayService::GatewayService(QObject* parent)
 {
     qRegisterMetaType<gatehouse::RecordBatch>("gatehouse::RecordBatch");
     qRegisterMetaType<gatehouse::CircuitSnapshot>("gatehouse::CircuitSnapshot");
+    qRegisterMetaType<gatehouse::CacheNamespaceList>("gatehouse::CacheNamespaceList");
 }
 
 GatewayService::~GatewayService()
@@ -59,6 +64,8 @@ void GatewayService::start(const GatewaySettings& settings)
         circuits_ = circuits;
         Q_EMIT circuitsChanged(circuits);
     });
+    connect(worker_, &GatewayWorker::cacheListed, this, [this](const CacheNamespaceList& list) { Q_EMIT cacheListed(list, QString()); });
+    connect(worker_, &GatewayWorker::cacheCleared, this, [this](qint64 removed) { Q_EMIT cacheCleared(removed, QString()); });
     connect(worker_, &GatewayWorker::started, this, [this](quint16 port) {
         port_ = port;
         running_ = true;
@@ -98,6 +105,43 @@ void GatewayService::setKeys(KeySnapshotPtr keys)
     keys_ = std::move(keys);
     if (worker_)
         QMetaObject::invokeMethod(worker_, [w = worker_, k = keys_] { w->setKeys(k); }, Qt::QueuedConnection);
+}
+
+void GatewayService::listCache()
+{
+    if (worker_) {
+        QMetaObject::invokeMethod(worker_, &GatewayWorker::listCache, Qt::QueuedConnection);
+        return;
+    }
+    // No gateway: the file, read off this thread.
+    QThreadPool::globalInstance()->start([self = QPointer<GatewayService>(this), path = settings_.cachePath] {
+        QString error;
+        const auto list = path.isEmpty() ? std::optional<CacheNamespaceList>(CacheNamespaceList{}) : cacheFileNamespaces(path, &error);
+        if (self)
+            QMetaObject::invokeMethod(self.data(), [self, list = list.value_or(CacheNamespaceList{}), error] {
+            if (self)
+                Q_EMIT self->cacheListed(list, error);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void GatewayService::clearCache(const std::optional<QString>& cacheNamespace)
+{
+    if (worker_) {
+        QMetaObject::invokeMethod(worker_, [w = worker_, cacheNamespace] { w->clearCache(cacheNamespace); }, Qt::QueuedConnection);
+        return;
+    }
+    QThreadPool::globalInstance()->start([self = QPointer<GatewayService>(this), path = settings_.cachePath, cacheNamespace] {
+        QString error;
+        const qint64 removed = path.isEmpty() ? 0 : clearCacheFile(path, cacheNamespace, &error);
+        if (self)
+            QMetaObject::invokeMethod(self.data(), [self, removed, error] {
+            if (!self)
+                return;
+            Q_EMIT self->cacheCleared(removed, error);
+            self->listCache();
+        }, Qt::QueuedConnection);
+    });
 }
 
 void GatewayService::stop()
