@@ -17,6 +17,7 @@
 #include "pages/configs_page.h"
 #include "config_editor/config_tree_editor.h"
 #include "config_editor/visual_config_tab.h"
+#include "dialogs/cache_dialog.h"
 #include "pages/dashboard_page.h"
 #include "views/circuit_panel.h"
 #include "pages/keys_page.h"
@@ -27,6 +28,7 @@
 
 #include <QApplication>
 #include <QIcon>
+#include <QPointer>
 #include <QTabWidget>
 
 #include <cstdio>
@@ -37,6 +39,7 @@ namespace {
 
 
 // Charts from the request log, refreshed as rows are written; with no log the page explains how to get one.
+// The cache tile opens the Cache dialog (one at a time).
 void addDashboardPage(MainWindow& window, LogStore* log, GatewayService& gateway)
 {
     auto* page = new DashboardPage(log ? log->path() : QString());
@@ -44,6 +47,16 @@ void addDashboardPage(MainWindow& window, LogStore* log, GatewayService& gateway
         QObject::connect(log, &LogStore::recordsWritten, page, &DashboardPage::notifyRecordsWritten);
     QObject::connect(&gateway, &GatewayService::circuitsChanged, page->circuitPanel(), &CircuitPanel::showSnapshot);
     QObject::connect(&window, &MainWindow::circuitsRequested, page, [&window, page] { window.pages()->setCurrentWidget(page); });
+    auto dialog = std::make_shared<QPointer<CacheDialog>>();
+    QObject::connect(page, &DashboardPage::manageCacheRequested, &window, [&window, &gateway, dialog] {
+        if (!*dialog) {
+            *dialog = new CacheDialog(&gateway, &window);
+            (*dialog)->setAttribute(Qt::WA_DeleteOnClose);
+        }
+        (*dialog)->show();
+        (*dialog)->raise();
+        (*dialog)->refresh();
+    });
     window.addPage(page, QObject::tr("Dashboard"));
 }
 

@@ -6,9 +6,13 @@
 #include "routing/config_set.h"
 #include "pipeline/gateway_access.h"
 
+#include "cache/cache_database.h"
+
 #include <QEventLoop>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QThread>
+#include <QThreadPool>
 
 namespace gatehouse {
 
@@ -17,6 +21,7 @@ GatewayService::GatewayService(QObject* parent)
 {
     qRegisterMetaType<gatehouse::RecordBatch>("gatehouse::RecordBatch");
     qRegisterMetaType<gatehouse::CircuitSnapshot>("gatehouse::CircuitSnapshot");
+    qRegisterMetaType<gatehouse::CacheNamespaceList>("gatehouse::CacheNamespaceList");
     QByteArray random(32, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(random.data()), random.size() / 4);
     consoleKey_ = "gh-console-" + random.toHex();
@@ -66,6 +71,8 @@ void GatewayService::start(const GatewaySettings& settings)
         circuits_ = circuits;
         Q_EMIT circuitsChanged(circuits);
     });
+    connect(worker_, &GatewayWorker::cacheListed, this, [this](const CacheNamespaceList& list) { Q_EMIT cacheListed(list, QString()); });
+    connect(worker_, &GatewayWorker::cacheCleared, this, [this](qint64 removed) { Q_EMIT cacheCleared(removed, QString()); });
     connect(worker_, &GatewayWorker::started, this, [this](quint16 port) {
         port_ = port;
         running_ = true;
@@ -105,6 +112,43 @@ void GatewayService::setKeys(KeySnapshotPtr keys)
     keys_ = std::move(keys);
     if (worker_)
         QMetaObject::invokeMethod(worker_, [w = worker_, k = keys_] { w->setKeys(k); }, Qt::QueuedConnection);
+}
+
+void GatewayService::listCache()
+{
+    if (worker_) {
+        QMetaObject::invokeMethod(worker_, &GatewayWorker::listCache, Qt::QueuedConnection);
+        return;
+    }
+    // No gateway: the file, read off this thread.
+    QThreadPool::globalInstance()->start([self = QPointer<GatewayService>(this), path = settings_.cachePath] {
+        QString error;
+        const auto list = path.isEmpty() ? std::optional<CacheNamespaceList>(CacheNamespaceList{}) : cacheFileNamespaces(path, &error);
+        if (self)
+            QMetaObject::invokeMethod(self.data(), [self, list = list.value_or(CacheNamespaceList{}), error] {
+            if (self)
+                Q_EMIT self->cacheListed(list, error);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void GatewayService::clearCache(const std::optional<QString>& cacheNamespace)
+{
+    if (worker_) {
+        QMetaObject::invokeMethod(worker_, [w = worker_, cacheNamespace] { w->clearCache(cacheNamespace); }, Qt::QueuedConnection);
+        return;
+    }
+    QThreadPool::globalInstance()->start([self = QPointer<GatewayService>(this), path = settings_.cachePath, cacheNamespace] {
+        QString error;
+        const qint64 removed = path.isEmpty() ? 0 : clearCacheFile(path, cacheNamespace, &error);
+        if (self)
+            QMetaObject::invokeMethod(self.data(), [self, removed, error] {
+            if (!self)
+                return;
+            Q_EMIT self->cacheCleared(removed, error);
+            self->listCache();
+        }, Qt::QueuedConnection);
+    });
 }
 
 void GatewayService::stop()

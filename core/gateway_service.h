@@ -2,6 +2,7 @@
 // The embedded gateway as the rest of the application sees it: start it on its own thread, observe
 // its records, stop it. All signals are delivered queued on the thread that owns the service.
 
+#include "cache/cache_namespace_stats.h"
 #include "gateway_settings.h"
 #include "keys/key_snapshot.h"
 #include "keys/key_spend_ledger.h"
@@ -12,6 +13,7 @@
 #include <QString>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QThread;
 
@@ -42,6 +44,12 @@ public:
     // then adds its own requests' costs. Unset: spend starts at zero.
     void setSpendSource(std::function<KeySpendTotals()> source) { spendSource_ = std::move(source); }
 
+    // The response cache per namespace: from the running gateway's memory, or (stopped) from the cache
+    // file of the last start, read on a pool thread. Answers with cacheListed().
+    void listCache();
+    // Clears every namespace (nullopt) or one, the same way; answers with cacheCleared(), then cacheListed().
+    void clearCache(const std::optional<QString>& cacheNamespace);
+
     bool isRunning() const { return running_; }
     quint16 port() const { return port_; }        // the bound port, valid after started()
     QString baseUrl() const;                       // http://host:port
@@ -64,6 +72,8 @@ Q_SIGNALS:
     void recordsReady(const gatehouse::RecordBatch& batch);
     // A breaker was created, opened, went half-open, closed or counted a failure (coalesced).
     void circuitsChanged(const gatehouse::CircuitSnapshot& circuits);
+    void cacheListed(const gatehouse::CacheNamespaceList& namespaces, const QString& error);
+    void cacheCleared(qint64 removed, const QString& error);
 
 private:
     GatewaySettings settings_;

@@ -130,6 +130,18 @@ void GatewayWorker::setKeys(KeySnapshotPtr keys)
         ctx_->keys = keys_;
 }
 
+void GatewayWorker::listCache()
+{
+    Q_EMIT cacheListed(cache_ ? cache_->namespaces() : CacheNamespaceList{});
+}
+
+void GatewayWorker::clearCache(const std::optional<QString>& cacheNamespace)
+{
+    // In memory at once; the store deletes from the file on its own thread.
+    Q_EMIT cacheCleared(cache_ ? cache_->clear(cacheNamespace) : 0);
+    listCache();
+}
+
 void GatewayWorker::setSpendBaseline(const KeySpendTotals& totals)
 {
     spendBaseline_ = totals;

@@ -3,6 +3,7 @@
 // transport, the pipeline context and a record batcher. Created on its own thread; every member is
 // touched only from there.
 
+#include "cache/cache_namespace_stats.h"
 #include "gateway_settings.h"
 #include "keys/key_snapshot.h"
 #include "keys/key_spend_ledger.h"
@@ -13,6 +14,7 @@
 #include <QObject>
 #include <QTimer>
 #include <memory>
+#include <optional>
 #include <random>
 
 namespace gatehouse {
@@ -49,6 +51,10 @@ public Q_SLOTS:
     void shutdown();            // stop accepting, finish in-flight requests, then emit drained()
     void setConfigs(std::shared_ptr<const gatehouse::ConfigSet> configs);   // new requests use these
     void setKeys(gatehouse::KeySnapshotPtr keys);                            // likewise
+    // The response cache's namespaces as held in memory (the file follows on the store's thread).
+    void listCache();
+    // Removes every entry (nullopt) or one namespace's, from memory and the file; then lists again.
+    void clearCache(const std::optional<QString>& cacheNamespace);
 
 Q_SIGNALS:
     void started(quint16 port);
@@ -56,6 +62,8 @@ Q_SIGNALS:
     void drained();
     void recordsReady(const gatehouse::RecordBatch& batch);
     void circuitsChanged(const gatehouse::CircuitSnapshot& circuits);
+    void cacheListed(const gatehouse::CacheNamespaceList& namespaces);
+    void cacheCleared(qint64 removed);
 
 private:
     void checkDrained();

@@ -139,6 +139,28 @@ qint64 clearCacheFile(const QString& path, const std::optional<QString>& cacheNa
     return clearCacheEntries(db, cacheNamespace, error);
 }
 
+std::optional<QList<CacheNamespaceStats>> cacheFileNamespaces(const QString& path, QString* error)
+{
+    QList<CacheNamespaceStats> out;
+    if (!QFileInfo::exists(path))
+        return out;
+    SqliteConnection db;
+    if (!db.open(path, SqliteConnection::Mode::ReadWrite, error) || !prepareCacheDatabase(db, error))
+        return std::nullopt;
+    QSqlQuery q(db.db());
+    // The same measure as CachedAnswer::costBytes(), near enough: what the rows hold.
+    if (!q.exec(QStringLiteral("SELECT namespace, COUNT(*), SUM(LENGTH(body) + IFNULL(LENGTH(embedding), 0) + LENGTH(key)"
+                               " + IFNULL(LENGTH(semantic_scope), 0) + LENGTH(content_type) + 2 * (LENGTH(namespace) + LENGTH(model)) + 160)"
+                               " FROM cache_entries GROUP BY namespace ORDER BY namespace"))) {
+        if (error)
+            *error = q.lastError().text();
+        return std::nullopt;
+    }
+    while (q.next())
+        out.append(CacheNamespaceStats{q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong()});
+    return out;
+}
+
 QString defaultCachePath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/cache.sqlite3");

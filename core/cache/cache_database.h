@@ -3,6 +3,7 @@
 // `gatehouse cache clear`). Used only off the gateway thread: by the cache writer's thread, or by a
 // command-line run with no gateway.
 
+#include "cache/cache_namespace_stats.h"
 #include "cache/cached_answer.h"
 
 #include <QString>
@@ -35,6 +36,10 @@ void bindCacheEntry(QSqlQuery& q, const CachedAnswer& a);
 
 // Opens the file, clears, closes: for the command line.
 qint64 clearCacheFile(const QString& path, const std::optional<QString>& cacheNamespace, QString* error);
+
+// Entries and bytes per namespace in the file (for the window when no gateway runs); nullopt on error.
+// A missing file is an empty list.
+std::optional<QList<CacheNamespaceStats>> cacheFileNamespaces(const QString& path, QString* error);
 
 // The cache file under the application's data directory.
 QString defaultCachePath();

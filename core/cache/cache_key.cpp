@@ -77,7 +77,21 @@ QString textOf(const json& content)
     return out;
 }
 
+bool isUserMessage(const json& m)
+{
+    return m.is_object() && m.value("role", json()) == "user" && m.contains("content");
+}
+
 } // namespace
+
+EmbedMessages embedMessagesFromName(const std::string& name)
+{
+    if (name == "user")
+        return EmbedMessages::User;
+    if (name == "all")
+        return EmbedMessages::All;
+    return EmbedMessages::LastUser;
+}
 
 json canonicalCacheBody(const json& body)
 {
@@ -129,11 +143,38 @@ CacheKey makeCacheKey(const CacheKeyInput& in)
     // parameters) must match exactly.
     json scope = body;
     if (in.endpoint == Endpoint::ChatCompletions && scope.is_object()) {
+        // A conversation is compared only when it ends with the user's turn (otherwise the next
+        // answer depends on more than what was asked).
         auto m = scope.find("messages");
-        if (m != scope.end() && m->is_array() && !m->empty() && m->back().is_object()
-            && m->back().value("role", json()) == "user" && m->back().contains("content")) {
-            key.embedText = textOf(m->back()["content"]);
-            m->back().erase("content");
+        if (m != scope.end() && m->is_array() && !m->empty() && isUserMessage(m->back())) {
+            switch (in.embedMessages) {
+            case EmbedMessages::LastUser:
+                key.embedText = textOf(m->back()["content"]);
+                m->back().erase("content");
+                break;
+            case EmbedMessages::User:
+                for (auto& msg : *m) {
+                    if (!isUserMessage(msg))
+                        continue;
+                    const QString t = textOf(msg["content"]);
+                    if (!t.isEmpty())
+                        key.embedText += (key.embedText.isEmpty() ? QString() : QStringLiteral("\n")) + t;
+                    msg.erase("content");
+                }
+                break;
+            case EmbedMessages::All:
+                for (const auto& msg : *m) {
+                    if (!msg.is_object() || !msg.contains("content"))
+                        continue;
+                    const QString t = textOf(msg["content"]);
+                    if (t.isEmpty())
+                        continue;
+                    const QString role = QString::fromStdString(msg.value("role", std::string()));
+                    key.embedText += (key.embedText.isEmpty() ? QString() : QStringLiteral("\n")) + role + QStringLiteral(": ") + t;
+                }
+                scope.erase(m);
+                break;
+            }
         }
     } else if (in.endpoint == Endpoint::Completions && scope.is_object()) {
         if (auto p = scope.find("prompt"); p != scope.end() && p->is_string()) {
@@ -145,6 +186,13 @@ CacheKey makeCacheKey(const CacheKeyInput& in)
         QCryptographicHash h(QCryptographicHash::Sha256);
         common(h, "semantic scope v1");
         addField(h, QByteArray::fromStdString(scope.dump(-1, ' ', false, json::error_handler_t::replace)));
+        // Only when not the default, so entries stored before these options existed keep their scope.
+        if (in.endpoint == Endpoint::ChatCompletions && in.embedMessages != EmbedMessages::LastUser)
+            addField(h, in.embedMessages == EmbedMessages::User ? "embed user" : "embed all");
+        if (!in.embedder.isEmpty()) {
+            addField(h, "embedder");
+            addField(h, in.embedder.toUtf8());
+        }
         key.semanticScope = h.result();
     } else {
         key.embedText.clear();

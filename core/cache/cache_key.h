@@ -14,6 +14,16 @@
 
 namespace gatehouse {
 
+// Which messages of a chat the semantic cache compares (cache.embed_messages). The rest of the
+// request is the semantic scope and must match exactly.
+enum class EmbedMessages {
+    LastUser,   // the last message, when it is the user's; earlier turns are part of the scope
+    User,       // every user message; system and assistant messages are part of the scope
+    All,        // every message ("role: text" lines); only model and parameters are the scope
+};
+
+EmbedMessages embedMessagesFromName(const std::string& name);   // unknown or empty: LastUser
+
 struct CacheKeyInput {
     Endpoint endpoint = Endpoint::ChatCompletions;
     QString provider;
@@ -22,12 +32,15 @@ struct CacheKeyInput {
     QString virtualKey;           // virtual key slug: scopes instead of the key when set
     QString cacheNamespace;       // x-portkey-cache-namespace
     const nlohmann::json* body = nullptr;   // the body as sent to the provider (override_params applied)
+    EmbedMessages embedMessages = EmbedMessages::LastUser;
+    QString embedder;             // the embedder's identity; empty: the built-in one. Part of the scope,
+                                  // so vectors of different models never meet in one index.
 };
 
 struct CacheKey {
     QByteArray exact;             // SHA-256, 32 bytes
     QByteArray semanticScope;     // SHA-256, 32 bytes; empty when the request has no embeddable text
-    QString embedText;            // the text a semantic lookup compares (last user message)
+    QString embedText;            // the text a semantic lookup compares (cache.embed_messages)
     QString credentialScope;      // "vk:<slug>", "key:<hash prefix>" or "none": recorded, never the key
 
     QString hex() const { return QString::fromLatin1(exact.toHex()); }

@@ -9,11 +9,15 @@
 
 namespace gatehouse {
 
+// CachedAnswer::embedderVersion of a vector from an embedding target (cache.embedding). Which model
+// made it is part of the semantic scope, so only vectors of one model share an index.
+inline constexpr int kExternalEmbedderVersion = -1;
+
 struct CachedAnswer {
     QByteArray key;                 // exact key (SHA-256, 32 bytes)
     QString cacheNamespace;         // for clearing per namespace
     QByteArray semanticScope;       // empty: not in the semantic index
-    std::vector<float> embedding;   // unit vector of TextEmbedder::kDimensions, or empty
+    std::vector<float> embedding;   // unit vector (TextEmbedder::kDimensions for the built-in embedder), or empty
     int embedderVersion = 0;
     bool stream = false;            // body is an SSE event sequence, replayed as a stream
     int status = 200;

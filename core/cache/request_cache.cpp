@@ -29,6 +29,8 @@ std::shared_ptr<const CachedAnswer> RequestCache::begin(ResponseCache* cache, co
     similarity_ = -1;
     streamBytes_.clear();
     embedding_.clear();
+    awaiting_ = false;
+    external_ = false;
     key_ = CacheKey{};
     // Listing models is not cached; neither is a request without a JSON body.
     if (!cache || !config || config->mode.empty() || input.endpoint == Endpoint::Models || !input.body
@@ -41,6 +43,8 @@ std::shared_ptr<const CachedAnswer> RequestCache::begin(ResponseCache* cache, co
     model_ = QString::fromStdString(input.body->value("model", std::string()));
     maxAgeMs_ = config->maxAgeMs.value_or(0) > 0 ? *config->maxAgeMs : kDefaultMaxAgeMs;
     semantic_ = config->mode == "semantic" && !key_.semanticScope.isEmpty();
+    external_ = semantic_ && !input.embedder.isEmpty();
+    threshold_ = config->similarityThreshold.value_or(kDefaultSimilarityThreshold);
     storePending_ = true;
 
     if (!forceRefresh) {
@@ -50,15 +54,40 @@ std::shared_ptr<const CachedAnswer> RequestCache::begin(ResponseCache* cache, co
             return hit;
         }
     }
+    if (external_) {
+        // The vector is needed to look up and to store; it arrives in resume().
+        awaiting_ = true;
+        status_ = forceRefresh ? Status::Refresh : Status::SemanticMiss;
+        return nullptr;
+    }
     if (semantic_)
         embedding_ = TextEmbedder::embed(key_.embedText);   // needed to look up and to store
     if (forceRefresh) {
         status_ = Status::Refresh;
         return nullptr;
     }
+    return lookUpSimilar();
+}
+
+std::shared_ptr<const CachedAnswer> RequestCache::resume(std::vector<float> embedding)
+{
+    if (!awaiting_)
+        return nullptr;
+    awaiting_ = false;
+    embedding_ = std::move(embedding);
+    if (embedding_.empty()) {
+        semantic_ = false;   // no vector: stored for exact lookups only
+        return nullptr;
+    }
+    if (status_ == Status::Refresh)
+        return nullptr;
+    return lookUpSimilar();
+}
+
+std::shared_ptr<const CachedAnswer> RequestCache::lookUpSimilar()
+{
     if (semantic_) {
-        const double threshold = config->similarityThreshold.value_or(kDefaultSimilarityThreshold);
-        if (auto hit = cache->findSimilar(key_.semanticScope, embedding_, float(threshold), maxAgeMs_)) {
+        if (auto hit = cache_->findSimilar(key_.semanticScope, embedding_, float(threshold_), maxAgeMs_)) {
             status_ = Status::SemanticHit;
             similarity_ = hit->similarity;
             storePending_ = false;
@@ -115,7 +144,7 @@ void RequestCache::store(std::shared_ptr<CachedAnswer> a)
     if (semantic_) {
         a->semanticScope = key_.semanticScope;
         a->embedding = embedding_;
-        a->embedderVersion = TextEmbedder::kVersion;
+        a->embedderVersion = external_ ? kExternalEmbedderVersion : TextEmbedder::kVersion;
     }
     a->createdMs = cache_->now();
     a->expiresMs = a->createdMs + maxAgeMs_;

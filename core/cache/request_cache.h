@@ -40,6 +40,14 @@ public:
     void storeStream(int status, QByteArrayView contentType);
 
     Status status() const { return status_; }
+    // Semantic mode with an embedding target: begin() found no exact match and the semantic lookup
+    // waits for the vector of embedText(), which the exchange fetches and hands to resume().
+    bool awaitingEmbedding() const { return awaiting_; }
+    const QString& embedText() const { return key_.embedText; }
+    // The target's vector (empty: the call failed; then the answer is stored for exact lookups only).
+    // Returns the answer to serve when a similar entry is found.
+    std::shared_ptr<const CachedAnswer> resume(std::vector<float> embedding);
+
     bool servedAnswer() const { return status_ == Status::Hit || status_ == Status::SemanticHit; }
     QByteArray statusText() const;
     QString keyHex() const { return key_.exact.isEmpty() ? QString() : key_.hex(); }
@@ -50,12 +58,16 @@ public:
 
 private:
     void store(std::shared_ptr<CachedAnswer> answer);
+    std::shared_ptr<const CachedAnswer> lookUpSimilar();
 
     ResponseCache* cache_ = nullptr;
     Status status_ = Status::Disabled;
     bool storePending_ = false;
     bool stream_ = false;
     bool semantic_ = false;
+    bool external_ = false;        // vectors come from an embedding target, not the built-in embedder
+    bool awaiting_ = false;
+    double threshold_ = kDefaultSimilarityThreshold;
     CacheKey key_;
     std::vector<float> embedding_;
     QString namespace_;

@@ -2,6 +2,8 @@
 
 #include "cache/text_embedder.h"
 
+#include <map>
+
 namespace gatehouse {
 
 ResponseCache::ResponseCache(CacheLimits limits, Clock now)
@@ -82,7 +84,10 @@ void ResponseCache::load(std::vector<std::shared_ptr<CachedAnswer>> answers)
     for (auto& a : answers) {
         if (byKey_.contains(a->key) || now >= a->expiresMs || a->costBytes() > limits_.maxEntryBytes)
             continue;
-        if (a->embedderVersion != TextEmbedder::kVersion || int(a->embedding.size()) != TextEmbedder::kDimensions) {
+        const bool usable = a->embedderVersion == kExternalEmbedderVersion
+            ? !a->embedding.empty()
+            : a->embedderVersion == TextEmbedder::kVersion && int(a->embedding.size()) == TextEmbedder::kDimensions;
+        if (!usable) {
             a->embedding.clear();   // another embedder's vectors do not compare with ours
             a->semanticScope.clear();
         }
@@ -98,9 +103,16 @@ void ResponseCache::add(std::shared_ptr<CachedAnswer> answer)
     Node node;
     lru_.push_front(id);
     node.lru = lru_.begin();
-    if (!answer->semanticScope.isEmpty() && int(answer->embedding.size()) == TextEmbedder::kDimensions) {
-        auto [bucket, created] = semantic_.try_emplace(answer->semanticScope, TextEmbedder::kDimensions);
-        node.row = bucket->second.add(id, answer->embedding.data());
+    if (!answer->semanticScope.isEmpty() && !answer->embedding.empty()) {
+        // A scope holds one embedder's vectors (its identity is part of the scope); a vector of another
+        // length (a model that changed its dimensions) is kept for exact lookups only.
+        auto [bucket, created] = semantic_.try_emplace(answer->semanticScope, int(answer->embedding.size()));
+        if (bucket->second.dimensions() == int(answer->embedding.size())) {
+            node.row = bucket->second.add(id, answer->embedding.data());
+        } else {
+            answer->semanticScope.clear();
+            answer->embedding.clear();
+        }
     }
     bytes_ += answer->costBytes();
     byKey_.insert(answer->key, id);
@@ -135,6 +147,21 @@ void ResponseCache::evict()
 {
     while (!lru_.empty() && (qint64(byId_.size()) > limits_.maxEntries || bytes_ > limits_.maxBytes))
         erase(lru_.back(), true);
+}
+
+CacheNamespaceList ResponseCache::namespaces() const
+{
+    std::map<QString, CacheNamespaceStats> byName;
+    for (const auto& [id, node] : byId_) {
+        CacheNamespaceStats& s = byName[node.answer->cacheNamespace];
+        s.name = node.answer->cacheNamespace;
+        ++s.entries;
+        s.bytes += node.answer->costBytes();
+    }
+    CacheNamespaceList out;
+    for (auto& [name, s] : byName)
+        out.append(std::move(s));
+    return out;
 }
 
 qint64 ResponseCache::clear(const std::optional<QString>& cacheNamespace)

@@ -4,6 +4,7 @@
 // clock it is given. It never touches the disk: a CachePersistence (CacheStore) hears about every
 // change and writes it on its own thread, and hands back what it loaded at start.
 
+#include "cache/cache_namespace_stats.h"
 #include "cache/cached_answer.h"
 #include "cache/vector_index.h"
 
@@ -61,6 +62,9 @@ public:
     void load(std::vector<std::shared_ptr<CachedAnswer>> answers);
     // Removes every entry, or those of one namespace; returns how many.
     qint64 clear(const std::optional<QString>& cacheNamespace = std::nullopt);
+
+    // Entries and bytes per namespace, sorted by name.
+    CacheNamespaceList namespaces() const;
 
     void setPersistence(CachePersistence* p) { persistence_ = p; }
     const CacheLimits& limits() const { return limits_; }

@@ -17,6 +17,7 @@
 #include "routing/config_set.h"
 
 #include <QDateTime>
+#include <algorithm>
 #include <QUrl>
 
 namespace gatehouse {
@@ -403,12 +404,37 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     // Relayed Anthropic answers are cached apart from translated ones, non-strict ones from strict ones.
     const QString cacheScope = provider_->id() + (relay ? (passthrough_->countTokens() ? "+count_tokens" : "+messages") : "")
                              + (call.strictOpenAiCompliance ? "" : "+non-strict");
-    const CacheKeyInput cacheInput{endpoint_, cacheScope, call.customHost, apiKey, virtualKey, options_.cacheNamespace, call.bodyJson};
+    CacheKeyInput cacheInput{endpoint_, cacheScope, call.customHost, apiKey, virtualKey, options_.cacheNamespace, call.bodyJson};
+    embedder_.prepare(plan.settings.cache, *ctx_.providers, keys_.get(), provider_->id(), apiKey, cacheInput);
     if (const auto hit = cache_.begin(ctx_.cache, plan.settings.cache, options_.cacheForceRefresh, cacheInput, record_.stream)) {
         serveCached(*hit);
         return std::nullopt;
     }
-    UpstreamRequest& up = std::get<UpstreamRequest>(built);
+    if (cache_.awaitingEmbedding()) {   // the semantic lookup waits for the embedding target; the thread does not
+        pendingUpstream_ = std::move(std::get<UpstreamRequest>(built));
+        embedder_.start(cache_.embedText(), ctx_.http, ctx_.mock, ctx_.settings.upstreamConnectTimeoutMs,
+                        [this, startMs = elapsedMs()](CacheEmbedder::Result r) { onEmbedding(std::move(r), startMs); });
+        return std::nullopt;
+    }
+    startUpstream(std::move(std::get<UpstreamRequest>(built)));
+    return std::nullopt;
+}
+
+void Exchange::onEmbedding(CacheEmbedder::Result r, double startMs)
+{
+    if (done_)
+        return;
+    record_.attemptLog.push_back(CacheEmbedder::attemptRecord(plan_.path, r, startMs));
+    if (const auto hit = cache_.resume(std::move(r.vector)))
+        return serveCached(*hit);
+    startUpstream(std::move(pendingUpstream_));
+}
+
+void Exchange::startUpstream(UpstreamRequest&& request)
+{
+    const LeafPlan& plan = plan_;
+    UpstreamRequest up = std::move(request);
+    attemptStartMs_ = elapsedMs();   // after an embedding call, the provider call starts now
     const int timeoutMs = options_.requestTimeoutMs > 0 ? options_.requestTimeoutMs : plan.settings.requestTimeoutMs.value_or(0);
     // The gateway's own timer bounds the wait for the response headers (Portkey's semantics: a
     // stream's body is not cut short); the transport gets no total timeout.
@@ -431,7 +457,6 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     }
     transferActive_ = true;
     transfer_ = transport_->start(std::move(up), this);
-    return std::nullopt;
 }
 
 void Exchange::recordUsage(const Usage& u)
@@ -744,7 +769,7 @@ void Exchange::onRouteDone(RouteOutcome o)
     record_.retries = o.retryCount;
     record_.attempts = o.attempts - (cache_.servedAnswer() ? 1 : 0);   // calls made (a cache hit is none); the attempt log also lists targets skipped by an open circuit
     for (const AttemptRecord& a : record_.attemptLog) {
-        if (a.path != record_.targetPath)
+        if (a.path != record_.targetPath && !CacheEmbedder::isEmbeddingAttempt(a))
             record_.fallbackUsed = true;
     }
     if (o.result.committed)
@@ -790,6 +815,7 @@ void Exchange::failStream(const ApiError& error)
 
 void Exchange::cancelTransfer()
 {
+    embedder_.cancel();
     if (transferActive_) {
         transport_->cancel(transfer_);
         transferActive_ = false;
@@ -823,7 +849,8 @@ void Exchange::complete()
     if (record_.status == 0)
         record_.status = writer_->status();
     if (record_.attempts == 0)
-        record_.attempts = int(record_.attemptLog.size());
+        record_.attempts = int(std::count_if(record_.attemptLog.begin(), record_.attemptLog.end(),
+                                             [](const AttemptRecord& a) { return !CacheEmbedder::isEmbeddingAttempt(a); }));
     record_.cacheStatus = QString::fromLatin1(cache_.statusText());
     record_.cacheKey = cache_.keyHex();
     record_.cacheSimilarity = cache_.similarity();

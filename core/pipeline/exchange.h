@@ -5,6 +5,7 @@
 // record. Lives on its gateway thread until its answer is finished or the client is gone; then it
 // records itself and is deleted from the event loop.
 
+#include "cache/cache_embedder.h"
 #include "cache/request_cache.h"
 #include "http/request_handler.h"
 #include "observability/request_record.h"
@@ -59,6 +60,8 @@ private:
     std::optional<ApiError> readBody();
     std::variant<std::shared_ptr<const RoutingConfig>, ApiError> resolveConfig();
     std::optional<ApiError> startAttempt(const LeafPlan& plan);
+    void startUpstream(UpstreamRequest&& request);
+    void onEmbedding(CacheEmbedder::Result r, double startMs);
     void finishAttempt(AttemptResult result);
     void commitStreamHead();
     void onRouteDone(RouteOutcome outcome);
@@ -118,6 +121,8 @@ private:
     QTimer deadlineTimer_;         // total_timeout: the whole request
 
     RequestCache cache_;           // this attempt's cache lookup and store
+    CacheEmbedder embedder_;       // semantic cache: the embedding target's call, beside the request
+    UpstreamRequest pendingUpstream_;   // the attempt's provider call, while the embedding is fetched
 
     QElapsedTimer clock_;
     RequestRecord record_;

@@ -57,7 +57,8 @@ constexpr std::array<std::string_view, 8> kHookKeys{
 
 constexpr std::array<std::string_view, 5> kStrategyKeys{"mode", "on_status_codes", "conditions", "default", "cb_config"};
 constexpr std::array<std::string_view, 3> kRetryKeys{"attempts", "on_status_codes", "use_retry_after_header"};
-constexpr std::array<std::string_view, 3> kCacheKeys{"mode", "max_age", "similarity_threshold"};
+constexpr std::array<std::string_view, 5> kCacheKeys{"mode", "max_age", "similarity_threshold", "embed_messages", "embedding"};
+constexpr std::array<std::string_view, 6> kEmbeddingKeys{"provider", "virtual_key", "api_key", "custom_host", "model", "request_timeout"};
 constexpr std::array<std::string_view, 3> kBreakerKeys{"failure_threshold", "window_ms", "cooldown_ms"};
 constexpr std::array<std::string_view, 2> kConditionKeys{"query", "then"};
 
@@ -533,7 +534,71 @@ private:
                 c.similarityThreshold = t->get<double>();
             }
         }
+        if (const json* e = k.get("embed_messages")) {
+            if (e->is_string() && (*e == "last_user" || *e == "user" || *e == "all")) {
+                c.embedMessages = e->get<std::string>();
+            } else {
+                error(k.path(path, "embed_messages"), "must be 'last_user', 'user' or 'all'");
+                ok = false;
+            }
+        }
+        if (const json* e = k.get("embedding")) {
+            const std::size_t before = errors_.size();
+            c.embedding = parseEmbedding(*e, k.path(path, "embedding"));
+            ok = ok && errors_.size() == before;
+        }
+        if (c.embedding && c.mode == "simple")
+            warn(k.path(path, "embedding"), "only semantic mode uses an embedding target; ignored in simple mode");
         return ok ? std::optional<CacheConfig>(c) : std::nullopt;
+    }
+
+    CacheEmbeddingTarget parseEmbedding(const json& v, const std::string& path)
+    {
+        CacheEmbeddingTarget t;
+        if (!isObject(&v, path))
+            return t;
+        const Keys k = collect(v, path, kEmbeddingKeys, false);
+        if (const json* p = k.get("provider")) {
+            if (auto id = nonEmptyString(p, k.path(path, "provider"))) {
+                if (isKnownProvider_ && *isKnownProvider_ && !(*isKnownProvider_)(*id)) {
+                    std::string message = "unknown provider '" + display(*id) + "'";
+                    if (const auto s = suggestProvider(*id))
+                        message += "; did you mean '" + *s + "'?";
+                    error(k.path(path, "provider"), message);
+                } else {
+                    t.provider = std::move(id);
+                }
+            }
+        }
+        t.virtualKey = nonEmptyString(k.get("virtual_key"), k.path(path, "virtual_key"));
+        if (const json* a = k.get("api_key")) {
+            if (!a->is_string())
+                error(k.path(path, "api_key"), "must be a string");
+            else
+                t.apiKey = a->get<std::string>();
+        }
+        if (const json* h = k.get("custom_host")) {
+            if (!h->is_string()) {
+                error(k.path(path, "custom_host"), "must be a string");
+            } else if (const auto e = validateCustomHost(QByteArray::fromStdString(h->get<std::string>()), QStringLiteral("custom_host"))) {
+                error(k.path(path, "custom_host"), e->message.toStdString());
+            } else {
+                t.customHost = h->get<std::string>();
+            }
+        }
+        if (const auto m = nonEmptyString(k.get("model"), k.path(path, "model"), 256))
+            t.model = *m;
+        else if (!k.get("model"))
+            error(childKey(path, "model"), "required: the embedding model, e.g. \"text-embedding-3-small\" or \"nomic-embed-text\"");
+        t.requestTimeoutMs = millis(k.get("request_timeout"), k.path(path, "request_timeout"));
+        if (k.get("provider") && k.get("virtual_key"))
+            error(k.path(path, "virtual_key"), "give either 'provider' or 'virtual_key', not both (the key names its provider)");
+        else if (!k.get("provider") && !k.get("virtual_key"))
+            error(childKey(path, "provider"), "required: 'provider' (with 'api_key' or 'custom_host' as needed) or 'virtual_key'");
+        if (k.get("virtual_key") && (k.get("api_key") || k.get("custom_host")))
+            error(k.path(path, k.get("api_key") ? "api_key" : "custom_host"),
+                  "cannot be combined with 'virtual_key': the key's secret only goes to the host stored with the key");
+        return t;
     }
 
     std::optional<CircuitBreakerConfig> parseBreaker(const json& v, const std::string& path)
@@ -1074,6 +1139,18 @@ void to_json(nlohmann::json& j, const TargetNode& node)
             c["max_age"] = *node.cache->maxAgeMs;
         if (node.cache->similarityThreshold)
             c["similarity_threshold"] = *node.cache->similarityThreshold;
+        if (node.cache->embedMessages)
+            c["embed_messages"] = *node.cache->embedMessages;
+        if (const auto& e = node.cache->embedding) {
+            json ej = json::object();
+            if (e->provider) ej["provider"] = *e->provider;
+            if (e->virtualKey) ej["virtual_key"] = *e->virtualKey;
+            if (e->apiKey) ej["api_key"] = *e->apiKey;
+            if (e->customHost) ej["custom_host"] = *e->customHost;
+            ej["model"] = e->model;
+            if (e->requestTimeoutMs) ej["request_timeout"] = *e->requestTimeoutMs;
+            c["embedding"] = std::move(ej);
+        }
         j["cache"] = std::move(c);
     }
     if (node.requestTimeoutMs) j["request_timeout"] = *node.requestTimeoutMs;

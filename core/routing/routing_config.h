@@ -25,10 +25,24 @@ struct RetryPolicy {
     bool retries(int status) const;
 };
 
+// Gatehouse extension: where semantic mode gets its vectors. Absent: the built-in offline embedder.
+// Any provider's embeddings endpoint, reached as a target would be (provider + api_key/custom_host,
+// or a virtual key); the call runs asynchronously beside the request, never in its way.
+struct CacheEmbeddingTarget {
+    std::optional<std::string> provider;
+    std::optional<std::string> virtualKey;
+    std::optional<std::string> apiKey;
+    std::optional<std::string> customHost;
+    std::string model;
+    std::optional<int> requestTimeoutMs;      // default RequestCache::kDefaultEmbeddingTimeoutMs
+};
+
 struct CacheConfig {
     std::string mode;                         // "simple" | "semantic"
     std::optional<long long> maxAgeMs;        // Portkey's max_age is milliseconds
     std::optional<double> similarityThreshold;   // Gatehouse: semantic mode's cosine bar (0, 1]
+    std::optional<std::string> embedMessages; // Gatehouse: "last_user" (default) | "user" | "all"
+    std::optional<CacheEmbeddingTarget> embedding;   // Gatehouse: semantic mode's embedder
 };
 
 // Gatehouse extension: skip a failing target for a while instead of trying it on every request.

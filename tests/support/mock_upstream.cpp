@@ -2,12 +2,17 @@
 
 #include <QHostAddress>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTimer>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <utility>
+#include <vector>
 
 namespace gatehouse::test {
 
@@ -182,6 +187,30 @@ json answer(const QByteArray& endpoint, const std::string& model)
         choice["text"] = kReply;
     return {{"id", chat ? "chatcmpl-mock-1" : "cmpl-mock-1"}, {"object", chat ? "chat.completion" : "text_completion"},
             {"created", kCreated}, {"model", model}, {"choices", json::array({choice})}, {"usage", usage()}};
+}
+
+// Embedding models named "words-<n>": a deterministic <n>-dimension vector per input, one count per
+// lower-cased word at a hashed dimension, so texts with the same words get the same vector and texts
+// without common words are orthogonal (unless hashes collide).
+json wordEmbeddings(const json& body, const std::string& model)
+{
+    const int dims = std::max(2, std::atoi(model.c_str() + 6));
+    json inputs = body.value("input", json());
+    if (!inputs.is_array())
+        inputs = json::array({inputs});
+    json data = json::array();
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        std::vector<double> v(std::size_t(dims), 0.0);
+        const QString text = inputs[i].is_string() ? QString::fromStdString(inputs[i].get<std::string>()).toLower() : QString();
+        for (const QString& word : text.split(QRegularExpression(QStringLiteral("[^a-z0-9]+")), Qt::SkipEmptyParts)) {
+            std::uint32_t h = 2166136261u;
+            for (const char c : word.toStdString())
+                h = (h ^ std::uint8_t(c)) * 16777619u;
+            v[h % std::uint32_t(dims)] += 1.0;
+        }
+        data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", v}});
+    }
+    return {{"object", "list"}, {"data", data}, {"model", model}, {"usage", {{"prompt_tokens", 3}, {"total_tokens", 3}}}};
 }
 
 // The SSE events OpenAI sends for a streamed chat or text completion, "data: [DONE]" last.
@@ -397,6 +426,8 @@ void MockUpstream::respond(QTcpSocket* socket, const Received& request)
             events.resize(2);
         return streamStep(socket, events, route.paceMs, route.resetMid);
     }
+    if (ep == "embeddings" && model.rfind("words-", 0) == 0)
+        return writeSimple(socket, 200, "application/json", QByteArray::fromStdString(wordEmbeddings(body, model).dump()));
     const std::string tool = ep == "chat/completions" ? toolToCall(body, model) : std::string();
     const QByteArray payload = QByteArray::fromStdString((tool.empty() ? answer(ep, model) : toolAnswer(model, tool)).dump());
     if (route.resetMid) {  // not streamed: cut the body in half instead

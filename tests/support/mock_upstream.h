@@ -14,6 +14,8 @@
 //   /resetmid/v1/...        streams headers and 2 SSE events (unstreamed: half the JSON), then abort()s
 //   /pace/<ms>/v1/...       streams the SSE events <ms> apart
 //   /openai/deployments/<d>/..., /openai/v1/...   Azure OpenAI's paths, answered like /v1/...
+// An embeddings request for a model named "words-<n>" gets a deterministic <n>-dimension bag-of-words
+// vector per input (same words, same vector), for semantic-cache tests.
 // A chat whose model contains "tool" and that sends tools gets a call of the first tool with
 // {"city":"Paris"} (streamed: arguments in two fragments), unless the last message is a tool result.
 // Prefixes combine, e.g. /delay/50/status/503/v1/chat/completions. Every response carries

@@ -111,6 +111,8 @@ DashboardPage::DashboardPage(const QString& logPath, QWidget* parent)
     tokensTile_ = new StatTile(tr("Tokens"), content_);
     costTile_ = new StatTile(tr("Cost"), content_);
     cacheTile_ = new StatTile(tr("Cache hit rate"), content_);
+    manageCache_ = cacheTile_->addActionButton(tr("Manage cache…"));
+    connect(manageCache_, &QPushButton::clicked, this, &DashboardPage::manageCacheRequested);
     for (StatTile* t : {requestsTile_, errorsTile_, latencyTile_, tokensTile_, costTile_, cacheTile_})
         tiles->addWidget(t);
     contentLayout->addLayout(tiles);

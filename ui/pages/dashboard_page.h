@@ -14,6 +14,7 @@
 
 class QComboBox;
 class QLabel;
+class QPushButton;
 class QStackedWidget;
 class QTableView;
 
@@ -53,6 +54,7 @@ public:
     StatTile* tokensTile() const { return tokensTile_; }
     StatTile* costTile() const { return costTile_; }
     StatTile* cacheTile() const { return cacheTile_; }
+    QPushButton* manageCacheButton() const { return manageCache_; }
     TimeSeriesChart* requestsChart() const { return requestsChart_; }
     TimeSeriesChart* errorsChart() const { return errorsChart_; }
     TimeSeriesChart* latencyChart() const { return latencyChart_; }
@@ -73,6 +75,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void refreshed();   // a result was applied to the page
+    void manageCacheRequested();   // the cache tile's "Manage…" (the window opens the Cache dialog)
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -111,6 +114,7 @@ private:
     StatTile* tokensTile_ = nullptr;
     StatTile* costTile_ = nullptr;
     StatTile* cacheTile_ = nullptr;
+    QPushButton* manageCache_ = nullptr;
     TimeSeriesChart* requestsChart_ = nullptr;
     TimeSeriesChart* errorsChart_ = nullptr;
     TimeSeriesChart* latencyChart_ = nullptr;

@@ -1,6 +1,7 @@
 #include "views/stat_tile.h"
 
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace gatehouse {
@@ -33,6 +34,16 @@ void StatTile::setValue(const QString& value, const QString& detail)
 {
     value_->setText(value);
     detail_->setText(detail);
+}
+
+QPushButton* StatTile::addActionButton(const QString& text)
+{
+    auto* button = new QPushButton(text, this);
+    button->setFlat(true);
+    button->setCursor(Qt::PointingHandCursor);
+    button->setStyleSheet(QStringLiteral("QPushButton { text-align: left; padding: 0; color: palette(link); }"));
+    layout()->addWidget(button);
+    return button;
 }
 
 QString StatTile::value() const { return value_->text(); }

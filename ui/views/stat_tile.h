@@ -4,6 +4,7 @@
 #include <QFrame>
 
 class QLabel;
+class QPushButton;
 
 namespace gatehouse {
 
@@ -15,6 +16,8 @@ public:
     void setValue(const QString& value, const QString& detail = {});
     QString value() const;
     QString detail() const;
+    // A link-like button at the bottom of the tile (e.g. "Manage…"); clicked() reports it.
+    QPushButton* addActionButton(const QString& text);
 
 private:
     QLabel* value_ = nullptr;

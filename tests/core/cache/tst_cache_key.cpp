@@ -144,6 +144,52 @@ private Q_SLOTS:
         assistantLast["messages"].push_back({{"role", "assistant"}, {"content", "Paris"}});
         QVERIFY(keyOf(assistantLast).semanticScope.isEmpty());   // nothing to compare: exact only
     }
+
+    void embedMessagesChoosesTheTextAndTheScope()
+    {
+        const json convo = json::parse(R"({"model":"m","messages":[{"role":"system","content":"Be brief."},
+            {"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"},
+            {"role":"user","content":[{"type":"text","text":"Capital of France?"}]}]})");
+        CacheKeyInput user;
+        user.embedMessages = EmbedMessages::User;
+        CacheKeyInput all;
+        all.embedMessages = EmbedMessages::All;
+        QCOMPARE(keyOf(convo).embedText, QStringLiteral("Capital of France?"));
+        QCOMPARE(keyOf(convo, user).embedText, QStringLiteral("Hi\nCapital of France?"));
+        QCOMPARE(keyOf(convo, all).embedText,
+                 QStringLiteral("system: Be brief.\nuser: Hi\nassistant: Hello!\nuser: Capital of France?"));
+        // The three modes never share a scope (the same words mean different things to them).
+        QVERIFY(keyOf(convo).semanticScope != keyOf(convo, user).semanticScope);
+        QVERIFY(keyOf(convo, user).semanticScope != keyOf(convo, all).semanticScope);
+        QCOMPARE(keyOf(convo).exact, keyOf(convo, all).exact);   // the exact key does not depend on them
+
+        // user: a different first question is the same scope; a different assistant turn is not.
+        json otherGreeting = convo;
+        otherGreeting["messages"][1]["content"] = "Hello there";
+        QCOMPARE(keyOf(otherGreeting, user).semanticScope, keyOf(convo, user).semanticScope);
+        QVERIFY(keyOf(otherGreeting).semanticScope != keyOf(convo).semanticScope);
+        json otherReply = convo;
+        otherReply["messages"][2]["content"] = "Hey.";
+        QVERIFY(keyOf(otherReply, user).semanticScope != keyOf(convo, user).semanticScope);
+        // all: any other system prompt or reply is the same scope (it is part of the compared text).
+        json otherSystem = otherReply;
+        otherSystem["messages"][0]["content"] = "Be verbose.";
+        QCOMPARE(keyOf(otherSystem, all).semanticScope, keyOf(convo, all).semanticScope);
+        json otherModel = convo;
+        otherModel["model"] = "m2";
+        QVERIFY(keyOf(otherModel, all).semanticScope != keyOf(convo, all).semanticScope);
+    }
+
+    void theEmbedderIsPartOfTheScope()
+    {
+        CacheKeyInput a;
+        a.embedder = QStringLiteral("openai||text-embedding-3-small");
+        CacheKeyInput b;
+        b.embedder = QStringLiteral("ollama|http://127.0.0.1:11434/v1|nomic-embed-text");
+        QVERIFY(keyOf(baseBody(), a).semanticScope != keyOf(baseBody(), b).semanticScope);
+        QVERIFY(keyOf(baseBody(), a).semanticScope != keyOf(baseBody()).semanticScope);
+        QCOMPARE(keyOf(baseBody(), a).exact, keyOf(baseBody(), b).exact);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCacheKey)

@@ -131,6 +131,47 @@ private Q_SLOTS:
         QVERIFY(!c.findSimilar("scope-1", TextEmbedder::embed(QStringLiteral("How do I boil an egg?")), 0.9f, 60'000));
     }
 
+    void targetVectorsOfAnyLengthPersistAndNeverMixLengths()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cache.sqlite3"));
+        auto external = [&](const QByteArray& key, const QByteArray& scope, std::vector<float> v) {
+            auto a = answer(key, now_);
+            a->semanticScope = scope;
+            a->embedding = std::move(v);
+            a->embedderVersion = kExternalEmbedderVersion;
+            return a;
+        };
+        {
+            ResponseCache c({}, clock());
+            CacheStore store(&c);
+            QSignalSpy loaded(&store, &CacheStore::loaded);
+            store.open(path);
+            QVERIFY(loaded.wait(5000));
+            QVERIFY(c.insert(external("e3", "scope-e", {0.6f, 0.8f, 0.0f})));
+            // Another length in the same scope (a model that changed its dimensions): exact lookups only.
+            QVERIFY(c.insert(external("e4", "scope-e", {0.0f, 0.0f, 0.0f, 1.0f})));
+            QVERIFY(c.find("e4", 60'000));
+            QVERIFY(!c.findSimilar("scope-e", {0.0f, 0.0f, 0.0f, 1.0f}, 0.5f, 60'000));
+            const auto hit = c.findSimilar("scope-e", {0.6f, 0.8f, 0.0f}, 0.99f, 60'000);
+            QVERIFY(hit && hit->answer->key == QByteArray("e3"));
+            const CacheNamespaceList ns = c.namespaces();
+            QCOMPARE(ns.size(), 1);
+            QCOMPARE(ns[0].entries, 2);
+            QCOMPARE(ns[0].bytes, c.bytes());
+        }
+        ResponseCache c({}, clock());
+        CacheStore store(&c);
+        QSignalSpy loaded(&store, &CacheStore::loaded);
+        store.open(path);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(loaded.at(0).at(0).toLongLong(), 2);
+        const auto hit = c.findSimilar("scope-e", {0.6f, 0.8f, 0.0f}, 0.99f, 60'000);   // a target's vector survives a restart
+        QVERIFY(hit && hit->answer->key == QByteArray("e3"));
+        const auto file = cacheFileNamespaces(path, nullptr);
+        QVERIFY(file && file->size() == 1 && file->at(0).entries == 2);
+    }
+
     void persistsAcrossReopen()
     {
         QTemporaryDir dir;

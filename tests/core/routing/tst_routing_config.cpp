@@ -377,6 +377,22 @@ void TestRoutingConfig::invalidConfigs_data()
         "cache.similarity_threshold: must be a number above 0 and at most 1");
     row("cache similarity_threshold not a number", R"({"cache": {"mode": "semantic", "similarityThreshold": "high"}})",
         "cache.similarityThreshold: must be a number above 0 and at most 1");
+    row("cache embed_messages", R"({"cache": {"mode": "semantic", "embed_messages": "first"}})",
+        "cache.embed_messages: must be 'last_user', 'user' or 'all'");
+    row("cache embedding without model", R"({"cache": {"mode": "semantic", "embedding": {"provider": "openai"}}})",
+        "cache.embedding.model: required: the embedding model", false);
+    row("cache embedding without target", R"({"cache": {"mode": "semantic", "embedding": {"model": "m"}}})",
+        "cache.embedding.provider: required", false);
+    row("cache embedding provider and key", R"({"cache": {"mode": "semantic", "embedding": {"provider": "openai", "virtual_key": "k", "model": "m"}}})",
+        "cache.embedding.virtual_key: give either 'provider' or 'virtual_key', not both", false);
+    row("cache embedding key with host", R"({"cache": {"mode": "semantic", "embedding": {"virtual_key": "k", "customHost": "http://localhost:1/v1", "model": "m"}}})",
+        "cache.embedding.customHost: cannot be combined with 'virtual_key'", false);
+    row("cache embedding timeout", R"({"cache": {"mode": "semantic", "embedding": {"provider": "openai", "model": "m", "request_timeout": 0}}})",
+        "cache.embedding.request_timeout: must be an integer number of milliseconds from 1 to 3600000");
+    row("cache embedding unknown key", R"({"cache": {"mode": "semantic", "embedding": {"provider": "openai", "model": "m", "dimension": 3}}})",
+        "cache.embedding.dimension: unknown key", false);
+    row("cache embedding host", R"({"cache": {"mode": "semantic", "embedding": {"provider": "ollama", "model": "m", "custom_host": "ftp://x"}}})",
+        "cache.embedding.custom_host: Invalid custom_host", false);
     row("custom host", R"({"provider": "openai", "custom_host": "ftp://example.com"})",
         "custom_host: Invalid custom_host: it must be an http:// or https:// base URL", false);
     row("custom host metadata endpoint", R"({"provider": "openai", "custom_host": "http://169.254.169.254/v1"})",
@@ -575,6 +591,9 @@ void TestRoutingConfig::roundTrip_data()
     QTest::addColumn<QByteArray>("config");
     QTest::newRow("retry") << QByteArray(R"({"retry": {"attempts": 3, "on_status_codes": [429]}})");
     QTest::newRow("cache camel") << QByteArray(R"({"cache":{"mode":"simple","maxAge":5000}})");
+    QTest::newRow("cache embedding") << QByteArray(R"({"cache":{"mode":"semantic","embedMessages":"all",
+        "embedding":{"provider":"ollama","custom_host":"http://localhost:11434/v1","model":"nomic-embed-text","request_timeout":800}}})");
+    QTest::newRow("cache embedding key") << QByteArray(R"({"cache":{"mode":"semantic","embedding":{"virtual_key":"emb","model":"text-embedding-3-small"}}})");
     QTest::newRow("loadbalance") << QByteArray(R"({"strategy": {"mode": "loadbalance"},
         "targets": [{"virtual_key": "A", "weight": 0.5, "override_params": {"max_tokens": 200}},
                     {"strategy": {"mode": "fallback"}, "targets": [{"virtual_key": "B"}, {"virtual_key": "C"}], "weight": 0.5}]})");
@@ -661,7 +680,7 @@ void TestRoutingConfig::randomInputNeverThrows()
 {
     static const std::vector<std::string> keys{
         "strategy", "mode", "targets", "provider", "api_key", "virtual_key", "weight", "override_params", "retry",
-        "attempts", "on_status_codes", "use_retry_after_header", "cache", "max_age", "similarity_threshold", "request_timeout", "custom_host",
+        "attempts", "on_status_codes", "use_retry_after_header", "cache", "max_age", "similarity_threshold", "embed_messages", "embedding", "model", "request_timeout", "custom_host",
         "forward_headers", "strict_open_ai_compliance", "conditions", "query", "then", "default", "name", "id",
         "total_timeout", "first_token_timeout", "circuit_breaker", "failure_threshold", "window_ms", "cooldown_ms",
         "aws_region", "vertex_service_account_json", "input_guardrails", "metadata.plan", "params.model", "$eq", "$in",
