@@ -13,7 +13,7 @@ root=$(pwd)
 seconds=600 jobs=1 targets=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --ci) seconds=${GATEHOUSE_FUZZ_SECONDS:-12}; jobs=2 ;;
+    --ci) seconds=${GATEHOUSE_FUZZ_SECONDS:-10}; jobs=2 ;;
     --seconds) seconds=$2; shift ;;
     --jobs) jobs=$2; shift ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
