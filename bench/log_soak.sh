@@ -70,7 +70,7 @@ ANSWERED=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^gatehouse_requests_
 kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null; SAMPLER_PID=""
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=""
 ROWS=$(HOME=$WORK "$GATEHOUSE_BIN" logs export --data-dir "$WORK/data" --format csv | tail -n +2 | wc -l)
-SIZE=$(du -k "$WORK/data" | awk '{print $1}')
+SIZE=$(du -sk "$WORK/data" | awk '{print $1}')
 echo "wrk: $RESULT"
 printf 'answered %s, stored %s, log %s KiB\n' "$ANSWERED" "$ROWS" "$SIZE"
 
