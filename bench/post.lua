@@ -10,6 +10,8 @@
 --   BENCH_RESULT {"requests":N,"duration_s":S,"rps":R,"p50_us":..,"p90_us":..,"p99_us":..,
 --                 "mean_us":..,"max_us":..,"non2xx":N,"err_connect":N,"err_read":N,
 --                 "err_write":N,"err_timeout":N,"socket_errors":N}
+-- With WRK_DELAY_MS=<ms> in the environment each connection waits that long before each request,
+-- so CONNS connections send at a steady rate of about CONNS * 1000 / ms requests per second.
 -- non2xx is wrk's status-error count (responses with HTTP status >= 400); socket_errors is
 -- connect + read + write + timeout.
 
@@ -18,6 +20,11 @@ local function readfile(path)
   local s = f:read("*a")
   f:close()
   return s
+end
+
+local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "")
+if delay_ms then
+  function delay() return delay_ms end
 end
 
 function init(args)

@@ -4,7 +4,7 @@
 # A benchmark, not a test: it prints numbers, and ratios against a baseline measured in the same run.
 #
 # Usage:
-#   bench/run.sh [--portkey]
+#   bench/run.sh [--portkey] [--no-soak]
 #   DURATION=3 WARMUP=1 CONNS="1 16" bench/run.sh          # a quick look
 #   GATEHOUSE_BIN=/path/to/gatehouse bench/run.sh --portkey
 #
@@ -15,6 +15,8 @@
 # Scenarios: chat (POST /v1/chat/completions, JSON answer) at CONNS; sse (stream:true, 20 chunks
 # + [DONE]) at SSE_CONNS. Each point: curl check (HTTP 200 + body) -> WARMUP s wrk (discarded)
 # -> DURATION s wrk (recorded). A point that fails its check is recorded as failed, not loaded.
+# Then (unless --no-soak) the 2-minute steady-rate soak, bench/log_soak.sh with SOAK_DURATION [120]
+# and SOAK_RATE [200]: RSS and descriptors flat, stored rows == answered requests.
 #
 # Environment (defaults in brackets):
 #   DURATION [10]  WARMUP [3]  CONNS ["1 16 64"]  SSE_CONNS ["1 16"]  WRK_TIMEOUT [10s]
@@ -36,10 +38,11 @@ PROJECT_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
 usage() { awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; }
 
-WITH_PORTKEY=0
+WITH_PORTKEY=0 WITH_SOAK=1
 while [ $# -gt 0 ]; do
   case $1 in
     --portkey) WITH_PORTKEY=1 ;;
+    --no-soak) WITH_SOAK=0 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -450,6 +453,13 @@ done
 python3 "$BENCH_DIR/summarize.py" "$RESULTS" --env "$OUT/env.txt" --json "$OUT/summary.json" > "$OUT/summary.md" \
   || { log "summarize.py failed"; FAILED=1; }
 cat "$OUT/summary.md"
+
+if [ "$WITH_SOAK" = 1 ] && [ -x "$GATEHOUSE_BIN" ]; then
+  log "soak: ${SOAK_DURATION:-120}s at ${SOAK_RATE:-200} req/s (bench/log_soak.sh)"
+  DURATION=${SOAK_DURATION:-120} RATE=${SOAK_RATE:-200} GATEHOUSE_BIN=$GATEHOUSE_BIN "$BENCH_DIR/log_soak.sh" > "$OUT/soak.txt" 2>&1 \
+    || FAILED=1
+  printf '\n## Soak\n\n```\n%s\n```\n' "$(grep -v '^log_soak:' "$OUT/soak.txt")" | tee -a "$OUT/summary.md"
+fi
 log "results written to $OUT"
 [ "$FAILED" = 0 ] || log "some targets or points were not measured (see above and $OUT/results.jsonl)"
 exit "$FAILED"

@@ -2,6 +2,7 @@
 # Installs the Debian packages Gatehouse needs to build, run and test -- only those missing.
 #   scripts/deps.sh            build + run + test packages
 #   scripts/deps.sh --bench    also the benchmark tools (wrk, nginx-light, sqlite3)
+#   scripts/deps.sh --fuzz     also clang and libFuzzer (scripts/fuzz.sh)
 # Runtime-loaded parts are listed explicitly: libqt6sql6-sqlite (SQL driver plugin), libqt6svg6 (SVG
 # icon engine), qt6-qpa-plugins, libsecret-1-0 (QtKeychain loads it at run time). qt6-charts-dev needs
 # libqt6opengl6-dev at configure time, which qt6-base-dev only recommends. prometheus brings promtool,
@@ -13,7 +14,10 @@ pkgs="g++ make cmake ninja-build file dpkg-dev pkg-config
   qtkeychain-qt6-dev libsecret-1-0 nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libhttp-parser-dev
   xvfb xauth fonts-dejavu-core gnome-keyring dbus-x11 libsecret-tools curl ca-certificates
   prometheus librsvg2-bin desktop-file-utils appstream"
-[ "${1:-}" = --bench ] && pkgs="$pkgs wrk nginx-light sqlite3"
+for opt in "$@"; do
+  [ "$opt" = --bench ] && pkgs="$pkgs wrk nginx-light sqlite3"
+  [ "$opt" = --fuzz ] && pkgs="$pkgs clang-14 libclang-rt-14-dev"
+done
 # Node.js runs the end-to-end client suite; any Node >= 18 on PATH will do.
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"

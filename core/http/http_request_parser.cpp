@@ -111,6 +111,8 @@ int HttpRequestParser::onHeaderField(http_parser* p, const char* at, std::size_t
     auto* s = self(p);
     if (!s->countHeaderBytes(len))
         return 1;
+    if (s->headersDone_)
+        return 0;   // a chunked body's trailer: never merged into the headers the pipeline reads
     auto& headers = s->current_.headers;
     if (s->lastWasValue_ || headers.empty())
         headers.emplace_back(QByteArray(at, qsizetype(len)), QByteArray());
@@ -125,6 +127,8 @@ int HttpRequestParser::onHeaderValue(http_parser* p, const char* at, std::size_t
     auto* s = self(p);
     if (!s->countHeaderBytes(len))
         return 1;
+    if (s->headersDone_)
+        return 0;
     if (s->current_.headers.empty())
         return 1;
     s->current_.headers.back().second.append(at, qsizetype(len));

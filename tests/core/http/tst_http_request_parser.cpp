@@ -44,6 +44,7 @@ private Q_SLOTS:
     void postBodyFedByteByByte();
     void chunkedBodyIsReassembled();
     void chunkedBodyInOddPieces();
+    void chunkedTrailerIsNotAHeader();
     void headerNamesLowerCasedValuesKept();
     void emptyHeaderValueDoesNotMergeNames();
     void pathAndQuerySplit_data();
@@ -126,6 +127,24 @@ void TestHttpRequestParser::chunkedBodyIsReassembled()
     QCOMPARE_STATE(r.state, State::Complete);
     QCOMPARE(r.consumed, std::size_t(raw.size()));
     QCOMPARE(p.takeRequest().body, QByteArray("hello world"));
+}
+
+// Found by fuzzing: trailer fields were appended to the headers after they had been lower-cased, so a
+// trailer could add an x-portkey-* header nobody sent in the header block.
+void TestHttpRequestParser::chunkedTrailerIsNotAHeader()
+{
+    HttpRequestParser p({});
+    const QByteArray raw = "POST /v1/embeddings HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           "5\r\nhello\r\n"
+                           "0\r\nx-portkey-provider: mock\r\nX-Trailer: 1\r\n\r\n";
+    const auto r = feed(p, raw);
+    QCOMPARE_STATE(r.state, State::Complete);
+    const HttpRequest req = p.takeRequest();
+    QCOMPARE(req.body, QByteArray("hello"));
+    QCOMPARE(req.headers.size(), std::size_t(2));
+    QVERIFY(!gatehouse::hasHeader(req.headers, "x-portkey-provider"));
+    QVERIFY(!gatehouse::hasHeader(req.headers, "x-trailer"));
+    QCOMPARE(req.header("transfer-encoding"), QByteArrayView("chunked"));
 }
 
 void TestHttpRequestParser::chunkedBodyInOddPieces()
