@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <vector>
 
 namespace gatehouse::fuzz {
@@ -59,6 +60,20 @@ inline void requireOpenAiSse(const QByteArray& sse)
         require(nlohmann::json::accept(payload.constData(), payload.constData() + payload.size()),
                 "a data: line of the OpenAI stream is not JSON");
     }
+}
+
+// A provider's answer (any status, any bytes) through `map(status, body)`, which rewrites the body
+// in place to OpenAI's shape: a JSON answer must stay JSON.
+template <typename Map>
+void requireAnswerStaysJson(const Input& in, Map map)
+{
+    static const int statuses[] = {200, 400, 401, 403, 404, 429, 500, 503, 529, 201};
+    const int status = statuses[in.shape % std::size(statuses)];
+    QByteArray body = in.rest.toByteArray();
+    const bool wasJson = nlohmann::json::accept(body.constData(), body.constData() + body.size());
+    map(status, body);
+    if (wasJson)
+        require(nlohmann::json::accept(body.constData(), body.constData() + body.size()), "a JSON answer became non-JSON");
 }
 
 } // namespace gatehouse::fuzz
