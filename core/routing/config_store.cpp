@@ -260,11 +260,7 @@ StoreResult ConfigStore::addVersion(const std::string& id, Entry& e, const QByte
     e.diskText = text;
     e.servedText = text;
     e.problem.clear();
-    StoreResult r;
-    r.ok = true;
-    r.id = id;
-    r.version = n;
-    return r;
+    return StoreResult::done(id, n);
 }
 
 StoreResult ConfigStore::save(const std::string& id, const QByteArray& text, const QString& note)
@@ -274,11 +270,7 @@ StoreResult ConfigStore::save(const std::string& id, const QByteArray& text, con
         return refused(QStringLiteral("There is no config %1.").arg(QString::fromStdString(id)));
     Entry& e = it->second;
     if (!e.versions.empty() && e.diskText == text && e.problem.isEmpty()) {   // nothing changed: no new version
-        StoreResult r;
-        r.ok = true;
-        r.id = id;
-        r.version = e.versions.back().version;
-        return r;
+        return StoreResult::done(id, e.versions.back().version);
     }
     StoreResult r = addVersion(id, e, text, note);
     if (r.ok) {
@@ -311,11 +303,7 @@ StoreResult ConfigStore::rename(const std::string& id, const QString& newName)
         return refused(error);
     }
     Q_EMIT changed();
-    StoreResult r;
-    r.ok = true;
-    r.id = id;
-    r.version = it->second.versions.empty() ? 0 : it->second.versions.back().version;
-    return r;
+    return StoreResult::done(id, it->second.versions.empty() ? 0 : it->second.versions.back().version);
 }
 
 StoreResult ConfigStore::remove(const std::string& id)
@@ -333,10 +321,7 @@ StoreResult ConfigStore::remove(const std::string& id)
     writeIndex(&error);   // a stale name in the index is harmless: names of missing files are dropped on read
     publish(false);
     Q_EMIT changed();
-    StoreResult r;
-    r.ok = true;
-    r.id = id;
-    return r;
+    return StoreResult::done(id);
 }
 
 StoreResult ConfigStore::setDefault(const std::string& id)
@@ -352,10 +337,7 @@ StoreResult ConfigStore::setDefault(const std::string& id)
     }
     publish(false);
     Q_EMIT changed();
-    StoreResult r;
-    r.ok = true;
-    r.id = id;
-    return r;
+    return StoreResult::done(id);
 }
 
 void ConfigStore::overrideDefault(const std::string& id)

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gatehouse {
@@ -46,6 +47,15 @@ struct StoreResult {
     std::vector<ConfigIssue> issues;     // a refused config: every error, with its JSON path
     std::string id;
     int version = 0;                     // the version now current
+
+    static StoreResult done(std::string id, int version = 0)
+    {
+        StoreResult r;
+        r.ok = true;
+        r.id = std::move(id);
+        r.version = version;
+        return r;
+    }
 };
 
 struct ConfigValidator {
