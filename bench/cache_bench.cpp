@@ -1,9 +1,12 @@
 // Response cache benchmark (prints numbers, asserts nothing):
-//  1. the semantic index's exact cosine scan over 100,000 vectors of the built-in embedder's size, and
-//     over dense vectors of embedding-target sizes (768 and 1536 floats);
+//  1. the semantic index (HNSW graph) at 10,000 and 100,000 vectors of the built-in embedder's size
+//     and of embedding-target sizes (768 and 1536 floats): build rate, lookup latency, recall, and
+//     recall after eviction churn;
 //  2. latency through the running gateway (in process, built-in mock provider, one keep-alive
-//     connection) of an uncached request, a simple-cache hit and a semantic-cache hit, in one run.
-// Usage: gatehouse_cache_bench [requests per case, default 2000]
+//     connection) of an uncached request, a simple-cache hit and a semantic-cache hit with the
+//     semantic scope holding 100,000 entries, in one run.
+// Usage: gatehouse_cache_bench [requests per case, default 2000] [entries in the semantic scope, default 100000]
+// CACHE_BENCH_QUICK=1 skips the 100,000-vector index runs.
 
 #include "cache/text_embedder.h"
 #include "cache/vector_index.h"
@@ -13,6 +16,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTcpSocket>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -32,82 +36,92 @@ double percentile(std::vector<double> v, double p)
     return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
-void scanBench()
+std::vector<float> randomUnit(std::mt19937& rng, int dim)
 {
-    constexpr int kEntries = 100'000;
-    constexpr int kDim = TextEmbedder::kDimensions;
-    std::mt19937 rng(42);
     std::normal_distribution<float> normal;
-    VectorIndex index(kDim);
-    std::vector<float> v(kDim);
-    for (int i = 0; i < kEntries; ++i) {
-        double n = 0;
-        for (float& x : v) {
-            x = normal(rng);
-            n += double(x) * x;
-        }
-        for (float& x : v)
-            x = float(x / std::sqrt(n));
-        index.add(std::uint64_t(i), v.data());
+    std::vector<float> v(std::size_t(dim), 0.0f);
+    double n = 0;
+    for (float& x : v) {
+        x = normal(rng);
+        n += double(x) * x;
     }
-    // The scan reads only the query's non-zero dimensions: a short question has a few dozen, a long
-    // prompt all of them.
-    QString longPrompt;
-    for (int i = 0; i < 200; ++i)
-        longPrompt += QStringLiteral("word%1 ").arg(i * 7919 % 1000);
-    const struct {
-        const char* name;
-        QString text;
-    } queries[] = {{"short question", QStringLiteral("What is the capital of France?")}, {"200-word prompt", longPrompt}};
-    for (const auto& q : queries) {
-        const auto query = TextEmbedder::embed(q.text);
-        const auto nonZero = std::count_if(query.begin(), query.end(), [](float x) { return x != 0.0f; });
-        std::vector<double> ms;
-        for (int i = 0; i < 200; ++i) {
-            QElapsedTimer t;
-            t.start();
-            const auto m = index.best(query.data(), 0.9f);
-            ms.push_back(double(t.nsecsElapsed()) / 1e6);
-            if (m && m->id == std::uint64_t(-1))
-                std::printf("impossible\n");
-        }
-        std::printf("semantic scan, %d vectors x %d floats, %s (%d non-zero dimensions): p50 %.3f ms, p99 %.3f ms per lookup\n",
-                    kEntries, kDim, q.name, int(nonZero), percentile(ms, 50), percentile(ms, 99));
-    }
+    for (float& x : v)
+        x = float(x / std::sqrt(n));
+    return v;
 }
 
-// An embedding target's vectors are dense: every dimension is non-zero, so every column is read.
-void denseScanBench(int entries, int dim)
+// A query near a stored vector: cosine ~0.95 with it, far below that with every other (random) one.
+std::vector<float> nearby(std::mt19937& rng, const std::vector<float>& v)
 {
-    std::mt19937 rng(7);
-    std::normal_distribution<float> normal;
-    VectorIndex index(dim);
-    std::vector<float> v(static_cast<std::size_t>(dim));
-    auto unit = [&] {
-        double n = 0;
-        for (float& x : v) {
-            x = normal(rng);
-            n += double(x) * x;
-        }
-        for (float& x : v)
-            x = float(x / std::sqrt(n));
-    };
-    for (int i = 0; i < entries; ++i) {
-        unit();
-        index.add(std::uint64_t(i), v.data());
+    std::vector<float> noise = randomUnit(rng, int(v.size()));
+    std::vector<float> q(v.size());
+    double n = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        q[i] = v[i] + 0.33f * noise[i];
+        n += double(q[i]) * q[i];
     }
-    unit();
-    std::vector<double> ms;
-    for (int i = 0; i < 100; ++i) {
+    for (float& x : q)
+        x = float(x / std::sqrt(n));
+    return q;
+}
+
+// The index at the sizes the cache holds: the build rate, then lookups of a reworded question
+// (a query near one stored vector) with the recall of that vector at the 0.9 threshold, and
+// lookups of an unrelated question (no match, the slower case for a graph: it explores before giving up).
+void indexBench(int entries, int dim)
+{
+    std::mt19937 rng(std::uint32_t(entries + dim));
+    std::vector<std::vector<float>> stored;
+    stored.reserve(std::size_t(entries));
+    for (int i = 0; i < entries; ++i)
+        stored.push_back(randomUnit(rng, dim));
+    VectorIndex index(dim);
+    QElapsedTimer build;
+    build.start();
+    for (int i = 0; i < entries; ++i)
+        index.add(std::uint64_t(i), stored[std::size_t(i)].data());
+    const double buildS = double(build.nsecsElapsed()) / 1e9;
+
+    constexpr int kQueries = 500;
+    std::vector<double> hitMs, missMs;
+    int found = 0;
+    for (int i = 0; i < kQueries; ++i) {
+        const std::size_t target = std::size_t(rng()) % stored.size();
+        const auto q = nearby(rng, stored[target]);
         QElapsedTimer t;
         t.start();
-        const auto m = index.best(v.data(), 0.9f);
-        ms.push_back(double(t.nsecsElapsed()) / 1e6);
-        if (m && m->id == std::uint64_t(-1))
-            std::printf("impossible\n");
+        const auto m = index.nearest(q.data(), 8, 0.9f);
+        hitMs.push_back(double(t.nsecsElapsed()) / 1e6);
+        found += !m.empty() && m.front().id == target;
+        const auto unrelated = randomUnit(rng, dim);
+        t.restart();
+        const auto none = index.nearest(unrelated.data(), 8, 0.9f);
+        missMs.push_back(double(t.nsecsElapsed()) / 1e6);
+        if (!none.empty())
+            std::printf("unexpected match\n");
     }
-    std::printf("semantic scan, %d vectors x %d floats, dense (embedding target): p50 %.3f ms, p99 %.3f ms per lookup\n",
-                entries, dim, percentile(ms, 50), percentile(ms, 99));
+    std::printf("index %7d x %4d: build %6.0f adds/s | reworded p50 %.3f ms p99 %.3f ms, recall %.1f%% | unrelated p50 %.3f ms p99 %.3f ms\n",
+                entries, dim, entries / buildS, percentile(hitMs, 50), percentile(hitMs, 99), 100.0 * found / kQueries,
+                percentile(missMs, 50), percentile(missMs, 99));
+    // Churn at capacity (LRU eviction): remove the oldest, add a new one; the graph stays the same size.
+    QElapsedTimer churn;
+    churn.start();
+    const int kChurn = std::min(entries, 5000);
+    for (int i = 0; i < kChurn; ++i) {
+        index.remove(std::uint64_t(i));
+        stored[std::size_t(i)] = randomUnit(rng, dim);
+        index.add(std::uint64_t(entries + i), stored[std::size_t(i)].data());
+    }
+    const double churnS = double(churn.nsecsElapsed()) / 1e9;
+    found = 0;
+    for (int i = 0; i < kQueries; ++i) {
+        const std::size_t target = std::size_t(rng()) % stored.size();
+        const auto q = nearby(rng, stored[target]);
+        const auto m = index.nearest(q.data(), 8, 0.9f);
+        const std::uint64_t id = target < std::size_t(kChurn) ? std::uint64_t(entries) + target : target;
+        found += !m.empty() && m.front().id == id;
+    }
+    std::printf("   after %d evict+add (%.0f/s): recall %.1f%%\n", kChurn, kChurn / churnS, 100.0 * found / kQueries);
 }
 
 // One request over a kept-alive connection; returns ms, or -1 on failure.
@@ -143,11 +157,38 @@ double post(QTcpSocket& s, quint16 port, const QByteArray& config, const QByteAr
     }
 }
 
-void gatewayBench(int n)
+// A /metrics sample's value, or -1.
+double metric(quint16 port, const char* name)
+{
+    QTcpSocket s;
+    s.connectToHost(QStringLiteral("127.0.0.1"), port);
+    if (!s.waitForConnected(3000))
+        return -1;
+    s.write("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    QByteArray in;
+    while (s.waitForReadyRead(3000))
+        in += s.readAll();
+    const QByteArray key = "\n" + QByteArray(name) + " ";
+    const qsizetype at = in.indexOf(key);
+    return at < 0 ? -1 : in.mid(at + key.size(), in.indexOf('\n', at + 1) - at - key.size()).toDouble();
+}
+
+// Distinct questions the built-in embedder keeps apart: eight words drawn from a 2,000-word vocabulary.
+QByteArray randomQuestion(std::mt19937& rng)
+{
+    QByteArray q = "Question";
+    for (int w = 0; w < 8; ++w)
+        q += " w" + QByteArray::number(int(rng() % 2000));
+    return q;
+}
+
+void gatewayBench(int n, int entries)
 {
     GatewayService gateway;
     GatewaySettings settings;
     settings.port = 0;
+    settings.cacheMaxEntries = entries + 10'000;
+    settings.cacheMaxBytes = 4LL * 1024 * 1024 * 1024;
     QEventLoop loop;
     QObject::connect(&gateway, &GatewayService::started, &loop, &QEventLoop::quit);
     QObject::connect(&gateway, &GatewayService::failed, &loop, [&](const QString& m) {
@@ -177,8 +218,28 @@ void gatewayBench(int n)
         {"simple cache hit", simple, false, "HIT"},
         {"semantic cache hit (reworded prompt)", semantic, false, "SEMANTIC HIT"},
     };
-    // Prime the entries the hit cases find.
+    // Fill the semantic scope the semantic hit case searches with `entries` distinct questions, then
+    // let the index thread catch up: the hit case is then measured against that many vectors.
     QByteArray status;
+    std::mt19937 rng(3);
+    QElapsedTimer fill;
+    fill.start();
+    int stored = 0;
+    for (int i = 0; i < entries; ++i) {
+        const QByteArray body = R"({"model":"mock-gpt","messages":[{"role":"user","content":")" + randomQuestion(rng) + R"("}]})";
+        if (post(s, gateway.port(), semantic, body, &status) < 0) {
+            std::fprintf(stderr, "request failed\n");
+            return;
+        }
+        stored += status == "SEMANTIC MISS";
+    }
+    const double fillS = double(fill.nsecsElapsed()) / 1e9;
+    while (metric(gateway.port(), "gatehouse_cache_semantic_index_backlog") > 0)
+        QThread::msleep(50);
+    std::printf("semantic scope filled: %d questions sent (%.0f/s), %d stored, %.0f in the index, %.0f skipped (index behind)\n",
+                entries, entries / fillS, stored, metric(gateway.port(), "gatehouse_cache_semantic_entries"),
+                metric(gateway.port(), "gatehouse_cache_semantic_skipped_total"));
+    // Prime the entries the hit cases find.
     post(s, gateway.port(), simple, R"({"model":"mock-gpt","messages":[{"role":"user","content":"What is the capital of France?"}]})", &status);
     post(s, gateway.port(), semantic, R"({"model":"mock-gpt","messages":[{"role":"user","content":"What is the capital of Spain?"}]})", &status);
     double baseline = 0;
@@ -213,10 +274,15 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     const int n = argc > 1 ? std::max(100, std::atoi(argv[1])) : 2000;
-    scanBench();
-    denseScanBench(10'000, 768);
-    denseScanBench(10'000, 1536);
-    denseScanBench(100'000, 768);
-    gatewayBench(n);
+    const int entries = argc > 2 ? std::max(0, std::atoi(argv[2])) : 100'000;
+    const bool quick = qEnvironmentVariableIsSet("CACHE_BENCH_QUICK");
+    indexBench(10'000, TextEmbedder::kDimensions);
+    indexBench(10'000, 768);
+    if (!quick) {
+        indexBench(100'000, TextEmbedder::kDimensions);
+        indexBench(100'000, 768);
+        indexBench(20'000, 1536);
+    }
+    gatewayBench(n, entries);
     return 0;
 }

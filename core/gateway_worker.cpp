@@ -65,7 +65,8 @@ void GatewayWorker::start(quint16 port)
     CacheLimits cacheLimits;
     cacheLimits.maxEntries = settings_.cacheMaxEntries;
     cacheLimits.maxBytes = settings_.cacheMaxBytes;
-    cache_ = std::make_unique<ResponseCache>(cacheLimits, [] { return QDateTime::currentMSecsSinceEpoch(); });
+    cache_ = std::make_unique<ResponseCache>(cacheLimits, [] { return QDateTime::currentMSecsSinceEpoch(); },
+                                             SemanticIndex::Mode::Threaded);
     if (!settings_.cachePath.isEmpty()) {
         cacheStore_ = new CacheStore(cache_.get(), this);
         cacheStore_->open(settings_.cachePath);   // loads in the background; lookups miss until then

@@ -11,7 +11,7 @@
 set -eu
 pkgs="g++ make cmake ninja-build file dpkg-dev pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins
-  qtkeychain-qt6-dev libsecret-1-0 nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libhttp-parser-dev
+  qtkeychain-qt6-dev libsecret-1-0 nlohmann-json3-dev libcurl4-openssl-dev libssl-dev libhttp-parser-dev libhnswlib-dev
   xvfb xauth fonts-dejavu-core gnome-keyring dbus-x11 libsecret-tools curl ca-certificates
   prometheus librsvg2-bin desktop-file-utils appstream"
 for opt in "$@"; do

@@ -30,6 +30,8 @@ std::shared_ptr<const CachedAnswer> RequestCache::begin(ResponseCache* cache, co
     streamBytes_.clear();
     embedding_.clear();
     awaiting_ = false;
+    searching_ = false;
+    attempt_ = std::make_shared<int>(0);
     external_ = false;
     key_ = CacheKey{};
     // Listing models is not cached; neither is a request without a JSON body.
@@ -60,44 +62,50 @@ std::shared_ptr<const CachedAnswer> RequestCache::begin(ResponseCache* cache, co
         status_ = forceRefresh ? Status::Refresh : Status::SemanticMiss;
         return nullptr;
     }
-    if (semantic_)
-        embedding_ = TextEmbedder::embed(key_.embedText);   // needed to look up and to store
     if (forceRefresh) {
         status_ = Status::Refresh;
+        if (semantic_)
+            embedding_ = TextEmbedder::embed(key_.embedText);   // needed to store
         return nullptr;
     }
-    return lookUpSimilar();
+    if (!semantic_) {
+        status_ = Status::Miss;
+        return nullptr;
+    }
+    embedding_ = TextEmbedder::embed(key_.embedText);   // needed to look up and to store
+    status_ = Status::SemanticMiss;
+    searching_ = true;
+    return nullptr;
 }
 
-std::shared_ptr<const CachedAnswer> RequestCache::resume(std::vector<float> embedding)
+void RequestCache::resume(std::vector<float> embedding)
 {
     if (!awaiting_)
-        return nullptr;
+        return;
     awaiting_ = false;
     embedding_ = std::move(embedding);
-    if (embedding_.empty()) {
+    if (embedding_.empty())
         semantic_ = false;   // no vector: stored for exact lookups only
-        return nullptr;
-    }
-    if (status_ == Status::Refresh)
-        return nullptr;
-    return lookUpSimilar();
+    else if (status_ != Status::Refresh)
+        searching_ = true;
 }
 
-std::shared_ptr<const CachedAnswer> RequestCache::lookUpSimilar()
+void RequestCache::search(Found then)
 {
-    if (semantic_) {
-        if (auto hit = cache_->findSimilar(key_.semanticScope, embedding_, float(threshold_), maxAgeMs_)) {
-            status_ = Status::SemanticHit;
-            similarity_ = hit->similarity;
-            storePending_ = false;
-            return hit->answer;
-        }
-        status_ = Status::SemanticMiss;
-        return nullptr;
-    }
-    status_ = Status::Miss;
-    return nullptr;
+    if (!searching_)
+        return then(nullptr);
+    cache_->findSimilar(key_.semanticScope, embedding_, float(threshold_), maxAgeMs_,
+                        [this, attempt = std::weak_ptr<int>(attempt_), then = std::move(then)](std::optional<ResponseCache::Hit> hit) {
+        if (attempt.expired())
+            return;
+        searching_ = false;
+        if (!hit)
+            return then(nullptr);
+        status_ = Status::SemanticHit;
+        similarity_ = hit->similarity;
+        storePending_ = false;
+        then(hit->answer);
+    });
 }
 
 void RequestCache::onStreamData(QByteArrayView data)

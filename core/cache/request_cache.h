@@ -11,6 +11,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -27,8 +28,9 @@ public:
     static constexpr double kDefaultSimilarityThreshold = 0.9;
     static constexpr qint64 kMaxStreamBytes = 8LL * 1024 * 1024;
 
-    // Starts an attempt. Returns the answer to serve when there is a hit; otherwise the answer this
-    // attempt produces is stored later if it qualifies. cache null or no cache config: DISABLED.
+    // Starts an attempt. Returns the answer to serve on an exact hit; otherwise the answer this attempt
+    // produces is stored later if it qualifies, and in semantic mode a lookup by similarity follows
+    // (awaitingEmbedding(), then awaitingSearch()). cache null or no cache config: DISABLED.
     std::shared_ptr<const CachedAnswer> begin(ResponseCache* cache, const std::optional<CacheConfig>& config,
                                               bool forceRefresh, const CacheKeyInput& input, bool stream);
 
@@ -45,8 +47,13 @@ public:
     bool awaitingEmbedding() const { return awaiting_; }
     const QString& embedText() const { return key_.embedText; }
     // The target's vector (empty: the call failed; then the answer is stored for exact lookups only).
-    // Returns the answer to serve when a similar entry is found.
-    std::shared_ptr<const CachedAnswer> resume(std::vector<float> embedding);
+    void resume(std::vector<float> embedding);
+    // The vector is known and the semantic index is to be asked: search() does, and then runs later
+    // (or at once with an inline index) with the answer to serve, or null to call the provider. It is
+    // not run once this RequestCache is gone or has begun another attempt.
+    bool awaitingSearch() const { return searching_; }
+    using Found = std::function<void(std::shared_ptr<const CachedAnswer>)>;
+    void search(Found then);
 
     bool servedAnswer() const { return status_ == Status::Hit || status_ == Status::SemanticHit; }
     QByteArray statusText() const;
@@ -58,7 +65,6 @@ public:
 
 private:
     void store(std::shared_ptr<CachedAnswer> answer);
-    std::shared_ptr<const CachedAnswer> lookUpSimilar();
 
     ResponseCache* cache_ = nullptr;
     Status status_ = Status::Disabled;
@@ -67,6 +73,8 @@ private:
     bool semantic_ = false;
     bool external_ = false;        // vectors come from an embedding target, not the built-in embedder
     bool awaiting_ = false;
+    bool searching_ = false;
+    std::shared_ptr<int> attempt_ = std::make_shared<int>(0);   // a search answer for an older attempt is dropped
     double threshold_ = kDefaultSimilarityThreshold;
     CacheKey key_;
     std::vector<float> embedding_;

@@ -6,9 +6,10 @@
 
 namespace gatehouse {
 
-ResponseCache::ResponseCache(CacheLimits limits, Clock now)
+ResponseCache::ResponseCache(CacheLimits limits, Clock now, SemanticIndex::Mode index)
     : limits_(limits)
     , now_(std::move(now))
+    , index_(index)
 {
 }
 
@@ -47,21 +48,27 @@ std::shared_ptr<const CachedAnswer> ResponseCache::find(const QByteArray& key, q
     return node.answer;
 }
 
-std::optional<ResponseCache::Hit> ResponseCache::findSimilar(const QByteArray& scope, const std::vector<float>& query,
-                                                             float threshold, qint64 maxAgeMs)
+void ResponseCache::findSimilar(const QByteArray& scope, std::vector<float> query, float threshold, qint64 maxAgeMs,
+                                SimilarDone done)
 {
-    const auto bucket = semantic_.find(scope);
-    if (bucket == semantic_.end() || int(query.size()) != bucket->second.dimensions())
-        return std::nullopt;
-    const qint64 now = now_();
-    const auto match = bucket->second.best(query.data(), threshold, [&](std::uint64_t id) {
-        return fresh(*byId_.at(id).answer, maxAgeMs, now);
+    const auto it = scopes_.find(scope);
+    if (it == scopes_.end() || int(query.size()) != it->second.dimensions) {
+        done(std::nullopt);
+        return;
+    }
+    index_.search(scope, std::move(query), kCandidates, threshold,
+                  [this, maxAgeMs, done = std::move(done)](std::vector<VectorIndex::Match> matches) {
+        // Back on this thread: the entries may have changed while the index searched.
+        const qint64 now = now_();
+        for (const VectorIndex::Match& match : matches) {
+            const auto node = byId_.find(match.id);
+            if (node == byId_.end() || !fresh(*node->second.answer, maxAgeMs, now))
+                continue;
+            use(match.id, node->second, now);
+            return done(Hit{node->second.answer, match.score});
+        }
+        done(std::nullopt);
     });
-    if (!match)
-        return std::nullopt;
-    Node& node = byId_.at(match->id);
-    use(match->id, node, now);
-    return Hit{node.answer, match->score};
 }
 
 bool ResponseCache::insert(std::shared_ptr<CachedAnswer> answer)
@@ -71,7 +78,7 @@ bool ResponseCache::insert(std::shared_ptr<CachedAnswer> answer)
     if (const auto it = byKey_.constFind(answer->key); it != byKey_.constEnd())
         erase(it.value(), false);   // replaced: the store overwrites the row
     answer->lastUsedMs = now_();
-    add(answer);
+    add(answer, true);
     if (persistence_)
         persistence_->stored(answer);
     evict();
@@ -91,13 +98,13 @@ void ResponseCache::load(std::vector<std::shared_ptr<CachedAnswer>> answers)
             a->embedding.clear();   // another embedder's vectors do not compare with ours
             a->semanticScope.clear();
         }
-        add(std::move(a));
+        add(std::move(a), false);
         // Loaded oldest first, each to the front: the newest ends up most recently used.
     }
     evict();
 }
 
-void ResponseCache::add(std::shared_ptr<CachedAnswer> answer)
+void ResponseCache::add(std::shared_ptr<CachedAnswer> answer, bool live)
 {
     const std::uint64_t id = nextId_++;
     Node node;
@@ -105,11 +112,20 @@ void ResponseCache::add(std::shared_ptr<CachedAnswer> answer)
     node.lru = lru_.begin();
     if (!answer->semanticScope.isEmpty() && !answer->embedding.empty()) {
         // A scope holds one embedder's vectors (its identity is part of the scope); a vector of another
-        // length (a model that changed its dimensions) is kept for exact lookups only.
-        auto [bucket, created] = semantic_.try_emplace(answer->semanticScope, int(answer->embedding.size()));
-        if (bucket->second.dimensions() == int(answer->embedding.size())) {
-            node.row = bucket->second.add(id, answer->embedding.data());
+        // length (a model that changed its dimensions) is kept for exact lookups only, as is one the
+        // index had no room to queue.
+        const int dims = int(answer->embedding.size());
+        const auto scope = scopes_.find(answer->semanticScope);
+        const bool fits = scope == scopes_.end() || scope->second.dimensions == dims;
+        if (fits && (live ? index_.tryAdd(answer->semanticScope, id, answer->embedding)
+                          : (index_.add(answer->semanticScope, id, answer->embedding), true))) {
+            Scope& s = scopes_[answer->semanticScope];
+            s.dimensions = dims;
+            ++s.entries;
+            ++semanticEntries_;
+            node.indexed = true;
         } else {
+            semanticSkipped_ += fits;
             answer->semanticScope.clear();
             answer->embedding.clear();
         }
@@ -126,13 +142,14 @@ void ResponseCache::erase(std::uint64_t id, bool persist)
     if (it == byId_.end())
         return;
     const CachedAnswer& a = *it->second.answer;
-    if (!a.semanticScope.isEmpty() && !a.embedding.empty()) {
-        const auto bucket = semantic_.find(a.semanticScope);
-        if (bucket != semantic_.end()) {
-            if (const auto moved = bucket->second.removeRow(it->second.row))
-                byId_.at(*moved).row = it->second.row;
-            if (bucket->second.size() == 0)
-                semantic_.erase(bucket);
+    if (it->second.indexed) {
+        --semanticEntries_;
+        const auto scope = scopes_.find(a.semanticScope);
+        if (--scope->second.entries == 0) {
+            index_.dropScope(a.semanticScope);
+            scopes_.erase(scope);
+        } else {
+            index_.remove(a.semanticScope, id);
         }
     }
     if (persist && persistence_)
@@ -147,6 +164,11 @@ void ResponseCache::evict()
 {
     while (!lru_.empty() && (qint64(byId_.size()) > limits_.maxEntries || bytes_ > limits_.maxBytes))
         erase(lru_.back(), true);
+}
+
+CacheGauges ResponseCache::gauges() const
+{
+    return CacheGauges{qint64(byId_.size()), bytes_, semanticEntries_, semanticSkipped_, index_.backlog()};
 }
 
 CacheNamespaceList ResponseCache::namespaces() const

@@ -4,9 +4,10 @@
 // clock it is given. It never touches the disk: a CachePersistence (CacheStore) hears about every
 // change and writes it on its own thread, and hands back what it loaded at start.
 
+#include "cache/cache_gauges.h"
 #include "cache/cache_namespace_stats.h"
 #include "cache/cached_answer.h"
-#include "cache/vector_index.h"
+#include "cache/semantic_index.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -42,7 +43,10 @@ class ResponseCache {
 public:
     using Clock = std::function<qint64()>;   // wall-clock ms since the epoch (entries outlive restarts)
 
-    ResponseCache(CacheLimits limits, Clock now);
+    // index: where the vectors live and are searched (SemanticIndex::Mode::Threaded in the gateway).
+    ResponseCache(CacheLimits limits, Clock now, SemanticIndex::Mode index = SemanticIndex::Mode::Inline);
+
+    static constexpr std::size_t kCandidates = 8;
 
     struct Hit {
         std::shared_ptr<const CachedAnswer> answer;
@@ -51,9 +55,12 @@ public:
 
     // The entry under key if it has not expired and is at most maxAgeMs old; counts as a use (LRU).
     std::shared_ptr<const CachedAnswer> find(const QByteArray& key, qint64 maxAgeMs);
-    // The most similar entry in scope with similarity >= threshold, fresh as find() requires.
-    std::optional<Hit> findSimilar(const QByteArray& scope, const std::vector<float>& query, float threshold,
-                                   qint64 maxAgeMs);
+    // The most similar entry in scope with similarity >= threshold, fresh as find() requires: the best
+    // fresh one of the kCandidates nearest (entries older than this request's max_age are passed over).
+    // done runs on this thread once the index has answered (at once with an inline index); an entry
+    // removed meanwhile is not served.
+    using SimilarDone = std::function<void(std::optional<Hit>)>;
+    void findSimilar(const QByteArray& scope, std::vector<float> query, float threshold, qint64 maxAgeMs, SimilarDone done);
 
     // Stores (or replaces) an answer, then evicts least recently used entries down to the limits.
     // Returns false when the answer alone is over maxEntryBytes (not stored).
@@ -71,17 +78,22 @@ public:
     qint64 size() const { return qint64(byId_.size()); }
     qint64 bytes() const { return bytes_; }
     qint64 now() const { return now_(); }
+    CacheGauges gauges() const;
 
 private:
     struct Node {
         std::shared_ptr<const CachedAnswer> answer;
         std::list<std::uint64_t>::iterator lru;
-        std::size_t row = 0;   // in the scope's VectorIndex, when it has an embedding
+        bool indexed = false;   // its vector went to the semantic index
+    };
+    struct Scope {
+        int dimensions = 0;
+        qint64 entries = 0;   // indexed entries: the index drops the scope when none are left
     };
 
     bool fresh(const CachedAnswer& a, qint64 maxAgeMs, qint64 now) const;
     void use(std::uint64_t id, Node& node, qint64 now);
-    void add(std::shared_ptr<CachedAnswer> answer);
+    void add(std::shared_ptr<CachedAnswer> answer, bool live);
     void erase(std::uint64_t id, bool persist);
     void evict();
 
@@ -95,8 +107,11 @@ private:
     struct ByteArrayHash {
         std::size_t operator()(const QByteArray& b) const { return qHash(b); }
     };
-    std::unordered_map<QByteArray, VectorIndex, ByteArrayHash> semantic_;   // per scope
+    std::unordered_map<QByteArray, Scope, ByteArrayHash> scopes_;
+    SemanticIndex index_;
     qint64 bytes_ = 0;
+    qint64 semanticEntries_ = 0;
+    qint64 semanticSkipped_ = 0;
 };
 
 } // namespace gatehouse

@@ -1,10 +1,14 @@
 #include "cache/vector_index.h"
 
+#include <hnswlib/hnswlib.h>
+
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 
 namespace gatehouse {
+
+namespace {
+constexpr std::size_t kInitialCapacity = 256;
+}
 
 float VectorIndex::dot(const float* a, const float* b, int n)
 {
@@ -21,61 +25,75 @@ float VectorIndex::dot(const float* a, const float* b, int n)
     return total;
 }
 
-std::size_t VectorIndex::add(std::uint64_t id, const float* vector)
+VectorIndex::VectorIndex(int dimensions)
+    : dim_(dimensions)
+    , space_(std::make_unique<hnswlib::InnerProductSpace>(std::size_t(dimensions)))
+    // A fixed seed: the same adds build the same graph, so a lookup's result is reproducible.
+    , graph_(std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), kInitialCapacity, kLinks, kBuildCandidates, 100))
 {
-    for (int d = 0; d < dim_; ++d)
-        columns_[std::size_t(d)].push_back(vector[d]);
-    ids_.push_back(id);
-    return ids_.size() - 1;
+    graph_->setEf(kSearchCandidates);
 }
 
-std::optional<std::uint64_t> VectorIndex::removeRow(std::size_t row)
+VectorIndex::~VectorIndex() = default;
+VectorIndex::VectorIndex(VectorIndex&&) noexcept = default;
+VectorIndex& VectorIndex::operator=(VectorIndex&&) noexcept = default;
+
+void VectorIndex::add(std::uint64_t id, const float* vector)
 {
-    const std::size_t last = ids_.size() - 1;
-    std::optional<std::uint64_t> moved;
-    for (auto& column : columns_) {
-        column[row] = column[last];
-        column.pop_back();
+    auto& g = *graph_;
+    if (const auto it = g.label_lookup_.find(id); it != g.label_lookup_.end()) {
+        if (g.isMarkedDeleted(it->second))
+            return;   // not reachable: remove() forgets the label
+        g.updatePoint(vector, it->second, 1.0f);
+        return;
     }
-    if (row != last) {
-        ids_[row] = ids_[last];
-        moved = ids_[row];
+    if (!freeSlots_.empty()) {
+        // hnswlib 0.7's replace_deleted, done by hand (Debian ships 0.6): the deleted node takes the
+        // new label and vector, and its links are repaired around the new position. Re-linking
+        // every neighbour (hnswlib's 1.0) made an evict+add 15x slower than an add; a quarter of them
+        // kept the recall (docs/cache.md).
+        const unsigned slot = freeSlots_.back();
+        freeSlots_.pop_back();
+        g.setExternalLabel(slot, id);
+        g.label_lookup_[id] = slot;
+        g.unmarkDeletedInternal(slot);
+        g.updatePoint(vector, slot, kRelinkShare);
+        ++live_;
+        return;
     }
-    ids_.pop_back();
-    return moved;
+    if (g.cur_element_count >= g.max_elements_)
+        g.resizeIndex(g.max_elements_ * 2);
+    g.addPoint(vector, id);
+    ++live_;
 }
 
-std::optional<VectorIndex::Match> VectorIndex::best(const float* query, float minScore, const Accept& accept) const
+void VectorIndex::remove(std::uint64_t id)
 {
-    // Only the query's non-zero dimensions contribute to a dot product.
-    std::vector<std::pair<const float*, float>> terms;
-    for (int d = 0; d < dim_; ++d) {
-        if (query[d] != 0.0f)
-            terms.emplace_back(columns_[std::size_t(d)].data(), query[d]);
-    }
-    std::optional<Match> out;
-    if (terms.empty())
+    auto& g = *graph_;
+    const auto it = g.label_lookup_.find(id);
+    if (it == g.label_lookup_.end())
+        return;
+    const unsigned slot = it->second;
+    g.markDeletedInternal(slot);
+    g.label_lookup_.erase(it);
+    freeSlots_.push_back(slot);
+    --live_;
+}
+
+std::vector<VectorIndex::Match> VectorIndex::nearest(const float* query, std::size_t k, float minScore) const
+{
+    std::vector<Match> out;
+    if (live_ == 0 || k == 0)
         return out;
-    float bar = minScore;
-    float scores[kBlockRows];
-    for (std::size_t begin = 0; begin < ids_.size(); begin += kBlockRows) {
-        const std::size_t n = std::min(kBlockRows, ids_.size() - begin);
-        std::fill(scores, scores + n, 0.0f);
-        for (const auto& [column, weight] : terms) {
-            const float* c = column + begin;
-            for (std::size_t i = 0; i < n; ++i)
-                scores[i] += weight * c[i];   // vectorised (this file is built with -O3)
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            if (scores[i] < bar || (out && scores[i] <= out->score))
-                continue;
-            const std::uint64_t id = ids_[begin + i];
-            if (accept && !accept(id))
-                continue;
-            out = Match{id, scores[i]};
-            bar = scores[i];
-        }
+    auto found = graph_->searchKnn(query, std::min(k, live_));   // farthest on top
+    out.reserve(found.size());
+    while (!found.empty()) {
+        const float score = 1.0f - found.top().first;   // hnswlib's inner-product distance is 1 - dot
+        if (score >= minScore)
+            out.push_back(Match{found.top().second, score});
+        found.pop();
     }
+    std::reverse(out.begin(), out.end());
     return out;
 }
 

@@ -1,51 +1,62 @@
 #pragma once
-// An exhaustive nearest-neighbour index for the semantic cache: every row is scored, none is skipped
-// by a graph or clustering, so no match above the bar is missed. The vectors are stored by dimension
-// (one contiguous column of floats per dimension), because the built-in embedder's vectors are sparse:
-// a question has a few dozen non-zero dimensions of 256, and only those columns are read. Rows are
-// scored in blocks that stay in the L1 cache with a multiply-add the compiler vectorises
-// (docs/cache.md: measured at 100,000 vectors).
+// The semantic cache's nearest-neighbour index for one scope: an HNSW graph (hnswlib) over unit
+// vectors, scored by inner product (= cosine similarity). An exact scan was measured first and
+// misses the 2 ms bar past ~20,000 dense vectors (70 ms at 100,000 x 768); the graph answers in a
+// fraction of a millisecond at 100,000 with the recall written down in docs/cache.md. A removed
+// entry's slot is marked deleted and reused by the next add, so churn under LRU eviction does not
+// grow the graph. Not thread-safe: one thread (SemanticIndex's worker) owns it.
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <optional>
+#include <memory>
 #include <vector>
+
+namespace hnswlib {
+template <typename T>
+class HierarchicalNSW;
+class InnerProductSpace;
+}
 
 namespace gatehouse {
 
 class VectorIndex {
 public:
-    explicit VectorIndex(int dimensions) : dim_(dimensions), columns_(std::size_t(dimensions)) {}
+    explicit VectorIndex(int dimensions);
+    ~VectorIndex();
+    VectorIndex(VectorIndex&&) noexcept;
+    VectorIndex& operator=(VectorIndex&&) noexcept;
 
     struct Match {
         std::uint64_t id = 0;
         float score = 0;   // cosine similarity (dot product of unit vectors)
     };
 
-    // Adds a unit vector of dimensions() floats under id; returns its row.
-    std::size_t add(std::uint64_t id, const float* vector);
-    // Removes a row by moving the last row into it; returns the id now at that row, if any moved.
-    std::optional<std::uint64_t> removeRow(std::size_t row);
+    // Adds a unit vector of dimensions() floats under id (an id already present gets the new vector).
+    void add(std::uint64_t id, const float* vector);
+    // Forgets id; its slot is reused by a later add.
+    void remove(std::uint64_t id);
 
-    // Whether a row's id may be served (not expired); asked only for rows that would become the best.
-    using Accept = std::function<bool(std::uint64_t)>;
+    // Up to k entries with score >= minScore, best first.
+    std::vector<Match> nearest(const float* query, std::size_t k, float minScore) const;
 
-    // The row with the highest score >= minScore that accept() agrees to.
-    std::optional<Match> best(const float* query, float minScore, const Accept& accept = {}) const;
-
-    std::size_t size() const { return ids_.size(); }
+    std::size_t size() const { return live_; }
     int dimensions() const { return dim_; }
-    std::uint64_t idAt(std::size_t row) const { return ids_[row]; }
 
     static float dot(const float* a, const float* b, int n);
 
-private:
-    static constexpr std::size_t kBlockRows = 8192;   // 32 KiB of scores: stays in L1 across columns
+    // Graph parameters (hnswlib's names): links per node, and the candidate list while building and
+    // while searching. Larger is slower and finds more (docs/cache.md has the measured trade-off).
+    static constexpr std::size_t kLinks = 16;
+    static constexpr std::size_t kBuildCandidates = 48;
+    static constexpr std::size_t kSearchCandidates = 64;
+    static constexpr float kRelinkShare = 0.25f;   // of a reused slot's neighbours whose links are rebuilt
 
+private:
     int dim_;
-    std::vector<std::vector<float>> columns_;   // columns_[d][row]
-    std::vector<std::uint64_t> ids_;
+    std::unique_ptr<hnswlib::InnerProductSpace> space_;
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
+    std::vector<unsigned> freeSlots_;   // deleted nodes a new vector may take over
+    std::size_t live_ = 0;
 };
 
 } // namespace gatehouse

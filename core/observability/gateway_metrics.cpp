@@ -164,7 +164,8 @@ void GatewayMetrics::observe(const RequestRecord& r)
     }
 }
 
-QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds, const std::vector<CircuitStatus>& circuits) const
+QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds, const std::vector<CircuitStatus>& circuits,
+                                 const CacheGauges* cache) const
 {
     // Stable order: scrapes are diffable and tests can read them.
     std::vector<std::pair<std::string, std::string>> keys;   // provider, model
@@ -229,6 +230,18 @@ QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds, const std:
         sample(out, "gatehouse_cache_requests_total", Labels{{{"status", status}}}.text(), double(n));
     header(out, "gatehouse_cache_saved_tokens_total", "counter", "Total tokens of the answers served from the cache (not sent to a provider).");
     sample(out, "gatehouse_cache_saved_tokens_total", {}, double(cacheSavedTokens_));
+    if (cache) {
+        header(out, "gatehouse_cache_entries", "gauge", "Answers held by the response cache.");
+        sample(out, "gatehouse_cache_entries", {}, double(cache->entries));
+        header(out, "gatehouse_cache_bytes", "gauge", "Bytes of the answers held by the response cache.");
+        sample(out, "gatehouse_cache_bytes", {}, double(cache->bytes));
+        header(out, "gatehouse_cache_semantic_entries", "gauge", "Cached answers with a vector in the semantic index.");
+        sample(out, "gatehouse_cache_semantic_entries", {}, double(cache->semanticEntries));
+        header(out, "gatehouse_cache_semantic_index_backlog", "gauge", "Vectors queued for the semantic index, not yet added.");
+        sample(out, "gatehouse_cache_semantic_index_backlog", {}, double(cache->indexBacklog));
+        header(out, "gatehouse_cache_semantic_skipped_total", "counter", "Answers cached for exact lookups only because the semantic index was behind.");
+        sample(out, "gatehouse_cache_semantic_skipped_total", {}, double(cache->semanticSkipped));
+    }
     header(out, "gatehouse_gateway_overhead_seconds", "histogram", "Time the gateway added: total minus upstream time.");
     renderHistogram(out, "gatehouse_gateway_overhead_seconds", Labels{}, overhead_, kOverheadBuckets);
     header(out, "gatehouse_overload_rejections_total", "counter", "Requests answered 503 at once because --max-concurrent-requests were in flight.");

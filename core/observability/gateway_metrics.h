@@ -7,6 +7,7 @@
 
 #include "observability/request_record.h"
 
+#include "cache/cache_gauges.h"
 #include "routing/circuit_breaker.h"
 
 #include <QByteArray>
@@ -32,8 +33,10 @@ public:
     void observeOverloadRejection() { ++overloadRejections_; }
 
     // Prometheus text exposition format 0.0.4.
-    // `circuits`: the gateway thread's breakers, as gauges (the first kMaxSeries of them).
-    QByteArray render(int inFlight, double uptimeSeconds, const std::vector<CircuitStatus>& circuits = {}) const;
+    // `circuits`: the gateway thread's breakers, as gauges (the first kMaxSeries of them); `cache`: the
+    // response cache's size, when there is one.
+    QByteArray render(int inFlight, double uptimeSeconds, const std::vector<CircuitStatus>& circuits = {},
+                      const CacheGauges* cache = nullptr) const;
 
     template <std::size_t N>
     struct Histogram {

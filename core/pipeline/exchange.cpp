@@ -416,8 +416,24 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
                         [this, startMs = elapsedMs()](CacheEmbedder::Result r) { onEmbedding(std::move(r), startMs); });
         return std::nullopt;
     }
+    if (cache_.awaitingSearch()) {   // the semantic index answers from its own thread
+        pendingUpstream_ = std::move(std::get<UpstreamRequest>(built));
+        searchCache();
+        return std::nullopt;
+    }
     startUpstream(std::move(std::get<UpstreamRequest>(built)));
     return std::nullopt;
+}
+
+void Exchange::searchCache()
+{
+    cache_.search([this](std::shared_ptr<const CachedAnswer> hit) {
+        if (done_)
+            return;
+        if (hit)
+            return serveCached(*hit);
+        startUpstream(std::move(pendingUpstream_));
+    });
 }
 
 void Exchange::onEmbedding(CacheEmbedder::Result r, double startMs)
@@ -425,8 +441,9 @@ void Exchange::onEmbedding(CacheEmbedder::Result r, double startMs)
     if (done_)
         return;
     record_.attemptLog.push_back(CacheEmbedder::attemptRecord(plan_.path, r, startMs));
-    if (const auto hit = cache_.resume(std::move(r.vector)))
-        return serveCached(*hit);
+    cache_.resume(std::move(r.vector));
+    if (cache_.awaitingSearch())
+        return searchCache();
     startUpstream(std::move(pendingUpstream_));
 }
 

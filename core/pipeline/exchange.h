@@ -62,6 +62,7 @@ private:
     std::optional<ApiError> startAttempt(const LeafPlan& plan);
     void startUpstream(UpstreamRequest&& request);
     void onEmbedding(CacheEmbedder::Result r, double startMs);
+    void searchCache();   // the semantic lookup, then the hit or the upstream call
     void finishAttempt(AttemptResult result);
     void commitStreamHead();
     void onRouteDone(RouteOutcome outcome);

@@ -1,5 +1,6 @@
 #include "pipeline/gateway_handler.h"
 
+#include "cache/response_cache.h"
 #include "observability/gateway_metrics.h"
 #include "pipeline/api_error.h"
 #include "pipeline/catalog_models_route.h"
@@ -85,7 +86,9 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
     if (request.path == "/metrics" && getOrHead) {
         static const HeaderList kHeaders{{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")}};
         const std::vector<CircuitStatus> circuits = ctx_.breakers ? ctx_.breakers->statuses() : std::vector<CircuitStatus>{};
-        writer->sendFull(200, kHeaders, ctx_.metrics ? ctx_.metrics->render(ctx_.inFlight, ctx_.uptime.elapsed() / 1000.0, circuits) : QByteArray());
+        const std::optional<CacheGauges> cache = ctx_.cache ? std::optional(ctx_.cache->gauges()) : std::nullopt;
+        writer->sendFull(200, kHeaders, ctx_.metrics ? ctx_.metrics->render(ctx_.inFlight, ctx_.uptime.elapsed() / 1000.0, circuits,
+                                                                            cache ? &*cache : nullptr) : QByteArray());
         return;
     }
     if (request.path == "/" && getOrHead) {

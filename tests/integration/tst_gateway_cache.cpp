@@ -196,6 +196,11 @@ private Q_SLOTS:
         QCOMPARE(post(chatBody(QStringLiteral("What is the capital of Germany?")), {}, kSemantic).header("x-portkey-cache-status"),
                  QByteArray("SEMANTIC MISS"));
         QCOMPARE(up_->requestCount(), 2);
+        // Both answers are in the semantic index, none was skipped, nothing is left queued for it.
+        const auto metrics = roundTrip(gw_.port(), httpRequest("GET", "/metrics", {}));
+        QVERIFY(metrics);
+        QVERIFY2(metrics->body.contains("\ngatehouse_cache_semantic_entries 2\n"), metrics->body.constData());
+        QVERIFY(metrics->body.contains("\ngatehouse_cache_semantic_skipped_total 0\n"));
     }
 };
 

@@ -6,9 +6,13 @@
 #include "cache/response_cache.h"
 #include "cache/text_embedder.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
+#include <random>
 
 using namespace gatehouse;
 
@@ -35,6 +39,37 @@ std::shared_ptr<CachedAnswer> semanticAnswer(const QByteArray& key, const QByteA
     a->embedderVersion = TextEmbedder::kVersion;
     return a;
 }
+
+// findSimilar() answers from the index's thread; this waits for it (the gateway thread never does).
+std::optional<ResponseCache::Hit> similar(ResponseCache& c, const QByteArray& scope, std::vector<float> query,
+                                          float threshold, qint64 maxAgeMs)
+{
+    std::optional<std::optional<ResponseCache::Hit>> out;
+    c.findSimilar(scope, std::move(query), threshold, maxAgeMs, [&](std::optional<ResponseCache::Hit> h) { out = std::move(h); });
+    QElapsedTimer t;
+    t.start();
+    while (!out && t.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    if (!out)
+        qFatal("the semantic index did not answer");
+    return *out;
+}
+
+std::vector<float> randomUnit(std::mt19937& rng, int dim)
+{
+    std::normal_distribution<float> normal;
+    std::vector<float> v(static_cast<std::size_t>(dim));
+    float n = 0;
+    for (float& x : v) {
+        x = normal(rng);
+        n += x * x;
+    }
+    for (float& x : v)
+        x /= std::sqrt(n);
+    return v;
+}
+
+constexpr auto kThreaded = SemanticIndex::Mode::Threaded;
 
 } // namespace
 
@@ -113,22 +148,61 @@ private Q_SLOTS:
 
     void semanticLookupStaysInItsScope()
     {
-        ResponseCache c({}, clock());
+        ResponseCache c({}, clock(), kThreaded);
         QVERIFY(c.insert(semanticAnswer("k1", "scope-1", QStringLiteral("What is the capital of France?"), now_)));
         QVERIFY(c.insert(semanticAnswer("k2", "scope-1", QStringLiteral("How do I boil an egg?"), now_)));
         const auto q = TextEmbedder::embed(QStringLiteral("what's the capital of france"));
-        const auto hit = c.findSimilar("scope-1", q, 0.9f, 60'000);
+        const auto hit = similar(c, "scope-1", q, 0.9f, 60'000);
         QVERIFY(hit);
         QCOMPARE(hit->answer->key, QByteArray("k1"));
         QVERIFY(hit->similarity > 0.99f);
-        QVERIFY(!c.findSimilar("scope-2", q, 0.9f, 60'000));   // another model, key or namespace
-        // Removing rows keeps the index consistent (the last row moves into the hole).
+        QVERIFY(!similar(c, "scope-2", q, 0.9f, 60'000));   // another model, key or namespace
+        // Removed entries leave the index (their slots are reused by later adds).
         QCOMPARE(c.clear(), 2);
-        QVERIFY(!c.findSimilar("scope-1", q, 0.5f, 60'000));
+        QVERIFY(!similar(c, "scope-1", q, 0.5f, 60'000));
         QVERIFY(c.insert(semanticAnswer("k3", "scope-1", QStringLiteral("How do I boil an egg?"), now_)));
-        QVERIFY(!c.findSimilar("scope-1", q, 0.9f, 60'000));
+        QVERIFY(!similar(c, "scope-1", q, 0.9f, 60'000));
         now_ += 120'000;
-        QVERIFY(!c.findSimilar("scope-1", TextEmbedder::embed(QStringLiteral("How do I boil an egg?")), 0.9f, 60'000));
+        QVERIFY(!similar(c, "scope-1", TextEmbedder::embed(QStringLiteral("How do I boil an egg?")), 0.9f, 60'000));
+    }
+
+    void evictionChurnKeepsTheIndexTrue()
+    {
+        // LRU eviction at capacity: every add evicts one entry, whose graph slot the next vector takes.
+        // The live entries are found by their own vectors, the evicted ones no more.
+        CacheLimits limits;
+        limits.maxEntries = 50;
+        ResponseCache c(limits, clock(), kThreaded);
+        std::mt19937 rng(11);
+        std::vector<std::vector<float>> vectors;
+        for (int i = 0; i < 400; ++i) {
+            auto a = answer("k" + QByteArray::number(i), now_);
+            a->semanticScope = "scope";
+            a->embedding = randomUnit(rng, 32);
+            a->embedderVersion = kExternalEmbedderVersion;
+            vectors.push_back(a->embedding);
+            QVERIFY(c.insert(std::move(a)));
+        }
+        QCOMPARE(c.size(), 50);
+        for (int i = 350; i < 400; ++i) {
+            const auto hit = similar(c, "scope", vectors[std::size_t(i)], 0.95f, 60'000);
+            QVERIFY2(hit && hit->answer->key == "k" + QByteArray::number(i), qPrintable(QString::number(i)));
+        }
+        for (int i = 0; i < 350; i += 7)
+            QVERIFY(!similar(c, "scope", vectors[std::size_t(i)], 0.95f, 60'000));
+    }
+
+    void anEntryRemovedDuringTheSearchIsNotServed()
+    {
+        ResponseCache c({}, clock(), kThreaded);
+        QVERIFY(c.insert(semanticAnswer("k1", "scope", QStringLiteral("What is the capital of France?"), now_)));
+        std::optional<std::optional<ResponseCache::Hit>> out;
+        c.findSimilar("scope", TextEmbedder::embed(QStringLiteral("what's the capital of france")), 0.9f, 60'000,
+                      [&](std::optional<ResponseCache::Hit> h) { out = std::move(h); });
+        QVERIFY(!out);   // the index answers on a later turn of this thread's event loop
+        QCOMPARE(c.clear(), 1);
+        QTRY_VERIFY(out);
+        QVERIFY(!*out);
     }
 
     void targetVectorsOfAnyLengthPersistAndNeverMixLengths()
@@ -143,7 +217,7 @@ private Q_SLOTS:
             return a;
         };
         {
-            ResponseCache c({}, clock());
+            ResponseCache c({}, clock(), kThreaded);
             CacheStore store(&c);
             QSignalSpy loaded(&store, &CacheStore::loaded);
             store.open(path);
@@ -152,21 +226,21 @@ private Q_SLOTS:
             // Another length in the same scope (a model that changed its dimensions): exact lookups only.
             QVERIFY(c.insert(external("e4", "scope-e", {0.0f, 0.0f, 0.0f, 1.0f})));
             QVERIFY(c.find("e4", 60'000));
-            QVERIFY(!c.findSimilar("scope-e", {0.0f, 0.0f, 0.0f, 1.0f}, 0.5f, 60'000));
-            const auto hit = c.findSimilar("scope-e", {0.6f, 0.8f, 0.0f}, 0.99f, 60'000);
+            QVERIFY(!similar(c, "scope-e", {0.0f, 0.0f, 0.0f, 1.0f}, 0.5f, 60'000));
+            const auto hit = similar(c, "scope-e", {0.6f, 0.8f, 0.0f}, 0.99f, 60'000);
             QVERIFY(hit && hit->answer->key == QByteArray("e3"));
             const CacheNamespaceList ns = c.namespaces();
             QCOMPARE(ns.size(), 1);
             QCOMPARE(ns[0].entries, 2);
             QCOMPARE(ns[0].bytes, c.bytes());
         }
-        ResponseCache c({}, clock());
+        ResponseCache c({}, clock(), kThreaded);
         CacheStore store(&c);
         QSignalSpy loaded(&store, &CacheStore::loaded);
         store.open(path);
         QVERIFY(loaded.wait(5000));
         QCOMPARE(loaded.at(0).at(0).toLongLong(), 2);
-        const auto hit = c.findSimilar("scope-e", {0.6f, 0.8f, 0.0f}, 0.99f, 60'000);   // a target's vector survives a restart
+        const auto hit = similar(c, "scope-e", {0.6f, 0.8f, 0.0f}, 0.99f, 60'000);   // a target's vector survives a restart
         QVERIFY(hit && hit->answer->key == QByteArray("e3"));
         const auto file = cacheFileNamespaces(path, nullptr);
         QVERIFY(file && file->size() == 1 && file->at(0).entries == 2);
@@ -177,7 +251,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("sub/cache.sqlite3"));
         {
-            ResponseCache c({}, clock());
+            ResponseCache c({}, clock(), kThreaded);
             CacheStore store(&c);
             QSignalSpy loaded(&store, &CacheStore::loaded);
             store.open(path);
@@ -198,7 +272,7 @@ private Q_SLOTS:
             QVERIFY(c.insert(answer("short-lived", now_, 1000)));
         }   // the store writes what is queued before it goes
         now_ += 5000;   // short-lived has expired meanwhile
-        ResponseCache c({}, clock());
+        ResponseCache c({}, clock(), kThreaded);
         CacheStore store(&c);
         QSignalSpy loaded(&store, &CacheStore::loaded);
         store.open(path);
@@ -214,9 +288,9 @@ private Q_SLOTS:
         QCOMPARE(sse->body, QByteArray("data: {\"a\":1}\n\ndata: [DONE]\n\n"));
         QVERIFY(!c.find("short-lived", 60'000));
         QVERIFY(!c.find("removed", 60'000));
-        const auto similar = c.findSimilar("scope", TextEmbedder::embed(QStringLiteral("what's the capital of france")), 0.9f, 60'000);
-        QVERIFY(similar);
-        QCOMPARE(similar->answer->key, QByteArray("sse-key"));
+        const auto paraphrase = similar(c, "scope", TextEmbedder::embed(QStringLiteral("what's the capital of france")), 0.9f, 60'000);
+        QVERIFY(paraphrase);
+        QCOMPARE(paraphrase->answer->key, QByteArray("sse-key"));
     }
 
     void theCommandLineClearsOneNamespaceOfTheFile()
@@ -224,7 +298,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("cache.sqlite3"));
         {
-            ResponseCache c({}, clock());
+            ResponseCache c({}, clock(), kThreaded);
             CacheStore store(&c);
             QSignalSpy loaded(&store, &CacheStore::loaded);
             store.open(path);

@@ -1,0 +1,108 @@
+#include "cache/semantic_index.h"
+
+namespace gatehouse {
+
+SemanticIndex::SemanticIndex(Mode mode)
+    : mode_(mode)
+{
+    if (mode_ == Mode::Threaded) {
+        thread_.setObjectName(QStringLiteral("gatehouse-semantic-index"));
+        worker_ = new QObject;
+        worker_->moveToThread(&thread_);
+        thread_.start(QThread::LowPriority);   // lookups wait on it, but the gateway thread comes first
+    }
+}
+
+SemanticIndex::~SemanticIndex()
+{
+    if (mode_ == Mode::Threaded) {
+        thread_.quit();
+        thread_.wait();   // ops still queued are dropped with the indexes they would change
+        delete worker_;
+    }
+}
+
+void SemanticIndex::enqueue(Op op)
+{
+    if (mode_ == Mode::Inline) {
+        op();
+        return;
+    }
+    batch_.push_back(std::move(op));
+    if (!flushPosted_) {
+        flushPosted_ = true;
+        QMetaObject::invokeMethod(&home_, [this] { flush(); }, Qt::QueuedConnection);
+    }
+}
+
+void SemanticIndex::flush()
+{
+    flushPosted_ = false;
+    if (batch_.empty())
+        return;
+    QMetaObject::invokeMethod(worker_, [ops = std::move(batch_)] {
+        for (const Op& op : ops)
+            op();
+    }, Qt::QueuedConnection);
+    batch_.clear();
+}
+
+void SemanticIndex::addNow(const QByteArray& scope, std::uint64_t id, const std::vector<float>& vector)
+{
+    auto it = scopes_.find(scope);
+    if (it == scopes_.end())
+        it = scopes_.emplace(scope, VectorIndex(int(vector.size()))).first;
+    if (it->second.dimensions() == int(vector.size()))   // the cache sends one length per scope
+        it->second.add(id, vector.data());
+}
+
+bool SemanticIndex::tryAdd(const QByteArray& scope, std::uint64_t id, std::vector<float> vector)
+{
+    if (mode_ == Mode::Threaded && backlog_.load(std::memory_order_relaxed) >= kMaxBacklog)
+        return false;
+    add(scope, id, std::move(vector));
+    return true;
+}
+
+void SemanticIndex::add(const QByteArray& scope, std::uint64_t id, std::vector<float> vector)
+{
+    backlog_.fetch_add(1, std::memory_order_relaxed);
+    enqueue([this, scope, id, v = std::move(vector)] {
+        addNow(scope, id, v);
+        backlog_.fetch_sub(1, std::memory_order_relaxed);
+    });
+}
+
+void SemanticIndex::remove(const QByteArray& scope, std::uint64_t id)
+{
+    enqueue([this, scope, id] {
+        if (const auto it = scopes_.find(scope); it != scopes_.end())
+            it->second.remove(id);
+    });
+}
+
+void SemanticIndex::dropScope(const QByteArray& scope)
+{
+    enqueue([this, scope] { scopes_.erase(scope); });
+}
+
+void SemanticIndex::search(const QByteArray& scope, std::vector<float> query, std::size_t k, float minScore, Found found)
+{
+    if (mode_ == Mode::Inline) {
+        const auto it = scopes_.find(scope);
+        found(it == scopes_.end() || it->second.dimensions() != int(query.size())
+                  ? std::vector<VectorIndex::Match>{} : it->second.nearest(query.data(), k, minScore));
+        return;
+    }
+    enqueue([this, scope, q = std::move(query), k, minScore, found = std::move(found)]() mutable {
+        const auto it = scopes_.find(scope);
+        std::vector<VectorIndex::Match> matches;
+        if (it != scopes_.end() && it->second.dimensions() == int(q.size()))
+            matches = it->second.nearest(q.data(), k, minScore);
+        QMetaObject::invokeMethod(&home_, [found = std::move(found), m = std::move(matches)]() mutable { found(std::move(m)); },
+                                  Qt::QueuedConnection);
+    });
+    flush();   // a lookup holds a request: it does not wait for the end of the turn
+}
+
+} // namespace gatehouse
