@@ -38,6 +38,11 @@ VectorIndex::~VectorIndex() = default;
 VectorIndex::VectorIndex(VectorIndex&&) noexcept = default;
 VectorIndex& VectorIndex::operator=(VectorIndex&&) noexcept = default;
 
+void VectorIndex::setSearchBreadth(std::size_t candidates)
+{
+    graph_->setEf(candidates);
+}
+
 void VectorIndex::add(std::uint64_t id, const float* vector)
 {
     auto& g = *graph_;

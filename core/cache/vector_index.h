@@ -39,6 +39,9 @@ public:
     // Up to k entries with score >= minScore, best first.
     std::vector<Match> nearest(const float* query, std::size_t k, float minScore) const;
 
+    // The candidate list a search keeps (hnswlib's ef): wider finds more and costs more.
+    void setSearchBreadth(std::size_t candidates);
+
     std::size_t size() const { return live_; }
     int dimensions() const { return dim_; }
 

@@ -146,6 +146,7 @@ private Q_SLOTS:
     void conditionsTable();
     void showIssuesMarksNode();
     void advancedFields();
+    void cacheFields();
     void screenshot();
 };
 
@@ -482,6 +483,65 @@ void TestConfigTreeEditor::advancedFields()
     QVERIFY(field<QLineEdit>(editor, "forwardHeaders")->styleSheet().isEmpty());
     QVERIFY(editor.document() == bad);   // showing it edited nothing
     const QString file = QDir(screenshotDir()).filePath(QStringLiteral("config_tree_editor_advanced.png"));
+    QVERIFY(settledGrab(*section).save(file));
+    qInfo("screenshot: %s", qPrintable(file));
+}
+
+void TestConfigTreeEditor::cacheFields()
+{
+    ConfigTreeEditor editor;
+    showEditor(editor);
+    editor.setDocument(json::parse(R"({"provider": "openai", "api_key": "sk-test"})"));
+    auto* section = field<QGroupBox>(editor, "cache");
+    auto* threshold = field<QDoubleSpinBox>(editor, "cacheSimilarityThreshold");
+    auto* key = field<QLineEdit>(editor, "cacheEmbeddingKey");
+    QVERIFY(!section->isChecked());
+    section->setChecked(true);
+    QVERIFY(editor.document()["cache"] == json({{"mode", "simple"}}));
+    QVERIFY(!threshold->isVisibleTo(&editor));   // semantic fields only in semantic mode
+    chooseData(field<QComboBox>(editor, "cacheMode"), QStringLiteral("semantic"));
+    QVERIFY(threshold->isVisibleTo(&editor));
+    QVERIFY(key->isVisibleTo(&editor));
+    typeInto(threshold, QStringLiteral("0.85"));
+    chooseData(field<QComboBox>(editor, "cacheEmbedMessages"), QStringLiteral("user"));
+    QTest::keyClicks(key, QStringLiteral("ollama-local"));
+    QTest::keyClicks(field<QLineEdit>(editor, "cacheEmbeddingModel"), QStringLiteral("nomic-embed-text"));
+    const json expected = json::parse(R"({"mode": "semantic", "similarity_threshold": 0.85, "embed_messages": "user",
+        "embedding": {"virtual_key": "ollama-local", "model": "nomic-embed-text"}})");
+    QVERIFY2(editor.document()["cache"] == expected, editor.document().dump().c_str());
+    const ConfigParseResult parsed = parseRoutingConfig(editor.document());
+    QVERIFY2(parsed.config, parsed.errors.empty() ? "" : parsed.errors.front().message.c_str());
+
+    key->clear();
+    QVERIFY(!editor.document()["cache"]["embedding"].contains("virtual_key"));
+    editor.undoStack()->undo();   // the form follows undo
+    QCOMPARE(key->text(), QStringLiteral("ollama-local"));
+    // Emptying both target fields takes the target out: the built-in embedder again.
+    field<QLineEdit>(editor, "cacheEmbeddingModel")->clear();
+    key->clear();
+    QVERIFY2(!editor.document()["cache"].contains("embedding"), editor.document().dump().c_str());
+
+    // A target given by provider and api_key keeps its secret fields when the model is edited here.
+    const json withSecret = json::parse(R"({"provider": "openai", "api_key": "sk-a", "cache": {"mode": "semantic",
+        "embedding": {"provider": "openai", "api_key": "sk-embed", "model": "text-embedding-3-small"}}})");
+    editor.setDocument(withSecret);
+    QCOMPARE(key->text(), QString());
+    QCOMPARE(field<QLineEdit>(editor, "cacheEmbeddingModel")->text(), QStringLiteral("text-embedding-3-small"));
+    QTest::keyClick(field<QLineEdit>(editor, "cacheEmbeddingModel"), Qt::Key_Backspace);
+    QVERIFY(editor.document()["cache"]["embedding"]["api_key"] == "sk-embed");
+    QVERIFY(editor.document()["cache"]["embedding"]["model"] == "text-embedding-3-smal");
+
+    // An out-of-range threshold written in JSON is marked on its field.
+    const json bad = json::parse(R"({"provider": "openai", "cache": {"mode": "semantic", "similarity_threshold": 1.5}})");
+    const ConfigParseResult refused = parseRoutingConfig(bad);
+    QVERIFY(!refused.config);
+    editor.setDocument(bad);
+    editor.showIssues(refused.errors);
+    QVERIFY(!threshold->styleSheet().isEmpty());
+    QVERIFY(key->styleSheet().isEmpty());
+    QVERIFY(editor.document() == bad);
+    const QString file = QDir(screenshotDir()).filePath(QStringLiteral("config_tree_editor_cache.png"));
+    editor.setDocument(expected.is_object() ? json{{"provider", "openai"}, {"cache", expected}} : json());
     QVERIFY(settledGrab(*section).save(file));
     qInfo("screenshot: %s", qPrintable(file));
 }

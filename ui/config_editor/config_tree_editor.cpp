@@ -94,12 +94,13 @@ ConfigTreeEditor::ConfigTreeEditor(QWidget* parent)
     tree_->setExpandsOnDoubleClick(true);
     tree_->addAction(remove_);
     QHeaderView* header = tree_->header();
-    // The target's name takes what is left; model and share are short and must stay readable.
+    // Target, model and share must stay readable; the settings summary (retry, cache, timeout: long,
+    // and repeated in the form) takes what is left and is the one elided in a narrow pane.
     header->setStretchLastSection(false);
-    header->setSectionResizeMode(ConfigTreeModel::NodeColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(ConfigTreeModel::NodeColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ConfigTreeModel::ModelColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ConfigTreeModel::ShareColumn, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(ConfigTreeModel::SettingsColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ConfigTreeModel::SettingsColumn, QHeaderView::Stretch);
 
     // Properties
     properties_ = new NodePropertiesPanel(model_, this);

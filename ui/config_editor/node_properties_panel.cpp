@@ -3,6 +3,7 @@
 #include "config_editor/config_key_spelling.h"
 #include "config_editor/loadbalance_weights_panel.h"
 #include "config_editor/node_advanced_section.h"
+#include "config_editor/node_cache_section.h"
 #include "config_editor/node_json.h"
 #include "config_editor/status_code_list.h"
 #include "models/config_tree_model.h"
@@ -255,24 +256,8 @@ void NodePropertiesPanel::build()
     yf->addRow(QString(), retryAfter_);
     layout->addWidget(retryBox_);
 
-    // Cache
-    cacheBox_ = new QGroupBox(QStringLiteral("Cache"), this);
-    cacheBox_->setObjectName(QStringLiteral("cache"));
-    cacheBox_->setCheckable(true);
-    auto* cf = new QFormLayout(cacheBox_);
-    cacheMode_ = new QComboBox(cacheBox_);
-    cacheMode_->setObjectName(QStringLiteral("cacheMode"));
-    cacheMode_->addItem(QStringLiteral("Simple (exact request)"), QStringLiteral("simple"));
-    cacheMode_->addItem(QStringLiteral("Semantic (similar prompts)"), QStringLiteral("semantic"));
-    maxAge_ = new QSpinBox(cacheBox_);
-    maxAge_->setObjectName(QStringLiteral("cacheMaxAge"));
-    maxAge_->setRange(0, std::numeric_limits<int>::max());
-    maxAge_->setSingleStep(1000);
-    maxAge_->setSuffix(QStringLiteral(" ms"));
-    maxAge_->setSpecialValueText(QStringLiteral("24 h (default)"));
-    cf->addRow(QStringLiteral("Mode"), cacheMode_);
-    cf->addRow(QStringLiteral("Max age"), maxAge_);
-    layout->addWidget(cacheBox_);
+    cache_ = new NodeCacheSection([this](const QString& field, const NodeCacheSection::Change& change) { edit(field, change); }, this);
+    layout->addWidget(cache_);
 
     // Connection
     auto* connBox = new QGroupBox(QStringLiteral("Connection"), this);
@@ -415,26 +400,6 @@ void NodePropertiesPanel::build()
             put(r, "use_retry_after_header", on ? json(true) : json());
             if (!findKey(r, "attempts"))
                 r["attempts"] = attempts_->value();
-        });
-    });
-    connect(cacheBox_, &QGroupBox::toggled, this, [this](bool on) {
-        edit(QStringLiteral("cache"), [&](json& o) {
-            if (!on)
-                o.erase(spelledKey(o, "cache"));
-            else if (!findKey(o, "cache"))
-                o["cache"] = {{"mode", "simple"}};
-        });
-    });
-    connect(cacheMode_, &QComboBox::currentIndexChanged, this, [this] {
-        const std::string m = cacheMode_->currentData().toString().toStdString();
-        edit(QStringLiteral("cache.mode"), [&](json& o) { put(sub(o, "cache"), "mode", m); });
-    });
-    connect(maxAge_, &QSpinBox::valueChanged, this, [this](int v) {
-        edit(QStringLiteral("cache.max_age"), [&](json& o) {
-            json& c = sub(o, "cache");
-            put(c, "max_age", v == 0 ? json() : json(v));
-            if (!findKey(c, "mode"))
-                c["mode"] = "simple";
         });
     });
     connect(timeout_, &QSpinBox::valueChanged, this, [this](int v) {
@@ -586,14 +551,7 @@ void NodePropertiesPanel::refresh()
     const json* after = findKey(r, "use_retry_after_header");
     retryAfter_->setChecked(after && after->is_boolean() && after->get<bool>());
 
-    // Cache
-    const json* cache = findKey(o, "cache");
-    cacheBox_->setChecked(cache && cache->is_object());
-    const json& c = cache && cache->is_object() ? *cache : emptyObject;
-    const int ci = cacheMode_->findData(str(findKey(c, "mode")));
-    cacheMode_->setCurrentIndex(ci < 0 ? 0 : ci);
-    const json* maxAge = findKey(c, "max_age");
-    maxAge_->setValue(maxAge && maxAge->is_number() ? int(std::min<double>(maxAge->get<double>(), maxAge_->maximum())) : 0);
+    cache_->refresh(o);
 
     // Connection
     const json* timeout = findKey(o, "request_timeout");
@@ -771,11 +729,11 @@ void NodePropertiesPanel::refreshIssues()
         {QStringLiteral("override_params"), params_},
         {QStringLiteral("retry.on_status_codes"), retryCodes_},
         {QStringLiteral("retry"), attempts_},
-        {QStringLiteral("cache.max_age"), maxAge_},
-        {QStringLiteral("cache"), cacheMode_},
         {QStringLiteral("request_timeout"), timeout_},
         {QStringLiteral("custom_host"), customHost_},
     };
+    for (auto& f : cache_->issueFields())
+        fields.push_back(std::move(f));
     for (auto& f : advanced_->issueFields())
         fields.push_back(std::move(f));
     std::map<QWidget*, QStringList> marked;

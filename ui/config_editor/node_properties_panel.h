@@ -1,7 +1,7 @@
 #pragma once
 // The form for the node selected in the config tree: strategy (mode, fallback status codes,
 // conditions and default), the target (provider or virtual key, key, name), request overrides,
-// retry, cache, timeout and custom host, the advanced fields (NodeAdvancedSection), and for load
+// retry, cache (NodeCacheSection), timeout and custom host, the advanced fields (NodeAdvancedSection), and for load
 // balancers the weights of their targets.
 // Every field writes through ConfigTreeModel::editNode (one undo step per field per burst of
 // edits) and is re-read when the model changes, so undo/redo show up here too. Fields are
@@ -31,6 +31,7 @@ namespace gatehouse {
 class ConfigTreeModel;
 class LoadbalanceWeightsPanel;
 class NodeAdvancedSection;
+class NodeCacheSection;
 
 class NodePropertiesPanel : public QWidget {
     Q_OBJECT
@@ -96,9 +97,7 @@ private:
     QLabel* retryCodesError_ = nullptr;
     QCheckBox* retryAfter_ = nullptr;
 
-    QGroupBox* cacheBox_ = nullptr;
-    QComboBox* cacheMode_ = nullptr;
-    QSpinBox* maxAge_ = nullptr;
+    NodeCacheSection* cache_ = nullptr;
 
     QSpinBox* timeout_ = nullptr;
     QLineEdit* customHost_ = nullptr;
