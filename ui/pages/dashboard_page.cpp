@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
@@ -159,7 +160,13 @@ DashboardPage::DashboardPage(const QString& logPath, QWidget* parent)
     splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
     contentLayout->addWidget(splitter, 1);
-    stack_->addWidget(content_);
+    // Tiles, four charts and the breakdown need more height than a laptop screen leaves the window:
+    // they scroll instead of making the window taller than the screen.
+    contentScroll_ = new QScrollArea(stack_);
+    contentScroll_->setFrameShape(QFrame::NoFrame);
+    contentScroll_->setWidgetResizable(true);
+    contentScroll_->setWidget(content_);
+    stack_->addWidget(contentScroll_);
     layout->addWidget(stack_, 1);
     if (logPath.isEmpty())
         layout->addWidget(circuits_);   // live from the gateway, so shown even when the log is off
@@ -355,7 +362,7 @@ void DashboardPage::apply(const DashboardData& d)
                            .arg(rangeName(d.query.range)));
         return;
     }
-    stack_->setCurrentWidget(content_);
+    stack_->setCurrentWidget(contentScroll_);
 
     const MinuteStats& t = d.totals;
     requestsTile_->setValue(compact(t.count), tr("%1, %2").arg(rangeName(d.query.range), bucketName(d.bucketMs)));

@@ -15,6 +15,7 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
+class QScrollArea;
 class QStackedWidget;
 class QTableView;
 
@@ -108,6 +109,7 @@ private:
     QStackedWidget* stack_ = nullptr;
     QLabel* emptyLabel_ = nullptr;
     QWidget* content_ = nullptr;
+    QScrollArea* contentScroll_ = nullptr;   // holds content_ in the stack
     StatTile* requestsTile_ = nullptr;
     StatTile* errorsTile_ = nullptr;
     StatTile* latencyTile_ = nullptr;

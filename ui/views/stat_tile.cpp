@@ -25,6 +25,7 @@ StatTile::StatTile(const QString& caption, QWidget* parent)
     value_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     detail_ = new QLabel(this);
     detail_->setPalette(muted);
+    detail_->setWordWrap(true);   // a long detail wraps rather than widening the row of tiles
     layout->addWidget(captionLabel);
     layout->addWidget(value_);
     layout->addWidget(detail_);
