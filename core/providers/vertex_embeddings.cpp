@@ -11,17 +11,26 @@ using nlohmann::json;
 
 std::variant<json, ApiError> toPredictEmbeddingsRequest(const json& req)
 {
+    const auto taskType = req.find("task_type");
+    if (taskType != req.end() && !taskType->is_null() && !taskType->is_string())
+        return openai::invalidField(QStringLiteral("task_type"), QStringLiteral("must be a string such as RETRIEVAL_DOCUMENT"));
+    const auto instance = [&](const json& text) {
+        json i = {{"content", text}};
+        if (taskType != req.end() && taskType->is_string())
+            i["task_type"] = *taskType;
+        return i;
+    };
     json instances = json::array();
     const auto input = req.find("input");
     if (input != req.end() && input->is_string()) {
-        instances.push_back({{"content", *input}});
+        instances.push_back(instance(*input));
     } else if (input != req.end() && input->is_array()) {
         for (const auto& s : *input) {
             if (!s.is_string()) {
                 return openai::invalidField(QStringLiteral("input"),
                                             QStringLiteral("must be a string or an array of strings (token arrays are not supported by vertex-ai)"));
             }
-            instances.push_back({{"content", s}});
+            instances.push_back(instance(s));
         }
     }
     if (instances.empty())
@@ -30,8 +39,14 @@ std::variant<json, ApiError> toPredictEmbeddingsRequest(const json& req)
     if (auto e = openai::readInteger(req, "dimensions", dimensions))
         return *e;
     json out = {{"instances", std::move(instances)}};
+    // Vertex's own "parameters" (autoTruncate, ...) pass as given, as in Portkey.
+    if (const auto p = req.find("parameters"); p != req.end() && !p->is_null()) {
+        if (!p->is_object())
+            return openai::invalidField(QStringLiteral("parameters"), QStringLiteral("must be an object, e.g. {\"autoTruncate\": false}"));
+        out["parameters"] = *p;
+    }
     if (dimensions)
-        out["parameters"] = {{"outputDimensionality", *dimensions}};
+        out["parameters"]["outputDimensionality"] = *dimensions;
     return out;
 }
 

@@ -2,7 +2,8 @@
 // Embeddings on Vertex AI with Google's text embedding models (text-embedding-004/005,
 // text-multilingual-embedding-002, gemini-embedding-001):
 //   POST .../publishers/google/models/{model}:predict
-//   {"instances":[{"content":"..."}, ...], "parameters":{"outputDimensionality":N}}   (dimensions)
+//   {"instances":[{"content":"...", "task_type":T}, ...], "parameters":{..., "outputDimensionality":N}}
+//   (task_type and parameters as the client gives them, as in Portkey; dimensions)
 //   -> {"predictions":[{"embeddings":{"values":[...],"statistics":{"token_count":N,"truncated":false}}}]}
 // mapped to OpenAI's embeddings list; usage is the sum of the token counts.
 

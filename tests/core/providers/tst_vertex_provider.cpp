@@ -57,6 +57,10 @@ const char* const kOpenAiAnswer = R"({"id":"x","object":"chat.completion","choic
 // Embeddings on Vertex: the :predict request and answer (golden).
 const char* const kEmbedRequest = R"({"model":"text-embedding-004","input":["hello world","bonjour"],"dimensions":3})";
 const char* const kEmbedPredictBody = R"({"instances":[{"content":"hello world"},{"content":"bonjour"}],"parameters":{"outputDimensionality":3}})";
+const char* const kEmbedWithTaskType = R"({"model":"text-embedding-005","input":["a","b"],"task_type":"RETRIEVAL_DOCUMENT",
+    "parameters":{"autoTruncate":false},"dimensions":8})";
+const char* const kEmbedWithTaskTypeBody = R"({"instances":[{"content":"a","task_type":"RETRIEVAL_DOCUMENT"},
+    {"content":"b","task_type":"RETRIEVAL_DOCUMENT"}],"parameters":{"autoTruncate":false,"outputDimensionality":8}})";
 const char* const kEmbedAnswer = R"({"predictions":[
     {"embeddings":{"values":[0.25,-0.5,1.0],"statistics":{"token_count":2,"truncated":false}}},
     {"embeddings":{"values":[0.125,0.0,-1.5],"statistics":{"token_count":3.0,"truncated":false}}}],
@@ -375,10 +379,18 @@ private Q_SLOTS:
         QVERIFY(std::get<UpstreamRequest>(built).url.endsWith("/publishers/google/models/text-multilingual-embedding-002:predict"));
         QVERIFY(json::parse(std::get<UpstreamRequest>(built).body.toStdString()) == json::parse("{\"instances\":[{\"content\":\"hola\"}]}"));
 
-        // Claude has no embeddings; token arrays and empty input are refused before any call.
+        // Portkey's extras: task_type on every instance, Vertex's own parameters kept.
+        c.body = json::parse(kEmbedWithTaskType);
+        built = c.build(*vertex_);
+        QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
+        QVERIFY(json::parse(std::get<UpstreamRequest>(built).body.toStdString()) == json::parse(kEmbedWithTaskTypeBody));
+
+        // Claude has no embeddings; token arrays, empty input and odd extras are refused before any call.
         for (const json& bad : {json{{"model", "anthropic.claude-sonnet-4@20250514"}, {"input", "x"}},
                                 json{{"model", "text-embedding-004"}, {"input", json::array({json::array({1, 2})})}},
-                                json{{"model", "text-embedding-004"}, {"input", json::array()}}}) {
+                                json{{"model", "text-embedding-004"}, {"input", json::array()}},
+                                json{{"model", "text-embedding-004"}, {"input", "x"}, {"task_type", 3}},
+                                json{{"model", "text-embedding-004"}, {"input", "x"}, {"parameters", "auto"}}}) {
             c.body = bad;
             built = c.build(*vertex_);
             QVERIFY2(std::holds_alternative<ApiError>(built), bad.dump().c_str());
