@@ -41,6 +41,11 @@ SELECT = {
     "cohere": [r"command-r(-plus|7b)?", r"embed-(english|multilingual)(-light)?-v3\.0"],
     "bedrock": [r"anthropic\.claude-(3|3-5|3-7|sonnet-4|opus-4|haiku-4)[-\w]*-v\d:0", r"amazon\.nova-(pro|lite|micro)-v1:0",
                 r"meta\.llama3-(1|2|3)?-?\d+b-instruct-v1:0"],
+    # Vertex AI ids as they go into the URL: Gemini, Claude (publishers/anthropic, "@date" versions),
+    # embeddings, Llama (meta) and Mistral (mistralai).
+    "vertex-ai": [r"gemini-2\.0-flash(-lite)?(-001)?", r"gemini-2\.5-(pro|flash|flash-lite)", r"gemini-3(\.\d)?-(pro|flash|flash-lite)(-preview)?",
+                  r"claude-.*", r"text-embedding-00[45]", r"text-multilingual-embedding-002", r"gemini-embedding-001",
+                  r"llama-[\w.-]+-instruct-maas", r"mistral-(small|medium)-\w+", r"codestral-2"],
 }
 
 # Context windows in tokens, from the providers' model pages (first match wins).
@@ -64,14 +69,18 @@ CONTEXT = [
     ("cohere", r"command-r(-plus|7b)?", 128000), ("cohere", r"embed-.*-v3\.0", 512),
     ("moonshot", r"moonshot-v1-8k", 8192), ("moonshot", r"moonshot-v1-32k", 32768), ("moonshot", r"moonshot-v1-128k", 131072),
     ("moonshot", r"kimi-k2-(0905-preview|thinking|thinking-turbo|turbo-preview)", 262144), ("moonshot", r"kimi-k2-0711-preview", 131072),
+    ("vertex-ai", r"claude-.*", 200000), ("vertex-ai", r"gemini-(2|3).*", 1048576),
+    ("vertex-ai", r"text-embedding-00[45]|text-multilingual-embedding-002|gemini-embedding-001", 2048),
 ]
 
 # Capabilities the general data leaves out for whole families (documented by the providers).
 TOOLS = [("openai", r"(gpt-4o|gpt-4\.1|gpt-5|o1|o3|o4-mini)(?!-mini-2024).*"), ("anthropic", r"claude-(3|opus|sonnet|haiku).*"),
          ("google", r"gemini-(1\.5|2|3).*"), ("x-ai", r"grok-(3|4|code).*"), ("deepseek", r"deepseek-(chat|v4.*)"), ("cohere", r"command-r.*"), ("bedrock", r"(anthropic\.claude|amazon\.nova).*"),
-         ("mistral-ai", r"(mistral-(large|medium|small)|magistral|codestral|devstral|ministral|pixtral).*(?<!embed)")]
+         ("mistral-ai", r"(mistral-(large|medium|small)|magistral|codestral|devstral|ministral|pixtral).*(?<!embed)"),
+         ("vertex-ai", r"(gemini-(2|3)|claude-(3|opus|sonnet|haiku)).*")]
 VISION = [("openai", r"(gpt-4o|gpt-4\.1|gpt-5(\.\d)?(-mini|-nano)?|o1|o3|o4-mini)(-\d{4}-\d\d-\d\d)?"),
-          ("anthropic", r"claude-(3|opus|sonnet|haiku).*"), ("x-ai", r"grok-4(-0709)?|grok-2-vision.*"), ("google", r"gemini-(1\.5|2|3).*")]
+          ("anthropic", r"claude-(3|opus|sonnet|haiku).*"), ("x-ai", r"grok-4(-0709)?|grok-2-vision.*"), ("google", r"gemini-(1\.5|2|3).*"),
+          ("vertex-ai", r"(gemini-(2|3)|claude-(3|opus|sonnet|haiku)).*")]
 NOT_TOOLS = re.compile(r"^(o1-mini.*|o1-preview.*|chatgpt-4o-latest|text-embedding.*|gemini-embedding.*)$")
 NOT_VISION = re.compile(r"^(o1-mini.*|o3-mini.*|text-embedding.*|gemini-embedding.*)$")
 

@@ -72,6 +72,12 @@ const ModelInfo* ModelCatalog::find(const QString& provider, const QString& mode
     auto it = index_.constFind(key(provider, model));
     if (it == index_.constEnd() && model.startsWith(QLatin1String("models/")))
         it = index_.constFind(key(provider, model.mid(7)));
+    // Vertex AI model strings may name their publisher ("anthropic.claude-...", "meta.llama-...").
+    for (const QLatin1String prefix : {QLatin1String("google."), QLatin1String("anthropic."), QLatin1String("meta."),
+                                       QLatin1String("mistralai.")}) {
+        if (it == index_.constEnd() && provider == QLatin1String("vertex-ai") && model.startsWith(prefix))
+            it = index_.constFind(key(provider, model.mid(prefix.size())));
+    }
     return it == index_.constEnd() ? nullptr : &models_[*it];
 }
 

@@ -36,6 +36,19 @@ void ResponseWriter::sendBody(QByteArrayView data)
     conn_->writeBody(data, chunked_);
 }
 
+void ResponseWriter::sendStreamError(QByteArrayView event)
+{
+    if (!filter_ || !chunked_)
+        return sendBody(event);
+    if (!conn_ || !headSent_ || finished_)
+        return;
+    const QByteArray filtered = filter_->streamError(event);
+    if (filtered.isEmpty())
+        return;
+    bodyBytes_ += filtered.size();
+    conn_->writeBody(filtered, chunked_);
+}
+
 void ResponseWriter::finish()
 {
     if (finished_)

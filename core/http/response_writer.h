@@ -22,6 +22,9 @@ public:
     virtual QByteArray body(QByteArrayView piece) = 0;          // one piece of a chunked body
     virtual QByteArray finish() = 0;                            // the end of a chunked body
     virtual QByteArray whole(int status, QByteArrayView body) = 0;   // the body of sendFull()
+    // The gateway's own OpenAI error event ending a chunked body it could not complete (the
+    // upstream broke off): a filter may rewrite it into its client's error event.
+    virtual QByteArray streamError(QByteArrayView openAiEvent) { return body(openAiEvent); }
 };
 
 class ResponseWriter {
@@ -31,6 +34,8 @@ public:
     // Starts the response. contentLength kChunked means the body follows as chunks (SSE).
     void sendHead(int status, const HeaderList& headers, qint64 contentLength);
     void sendBody(QByteArrayView data);
+    // An OpenAI error event that ends a stream the gateway cannot complete (see ResponseFilter).
+    void sendStreamError(QByteArrayView event);
     void finish();
     // Head + whole body + finish in one write.
     void sendFull(int status, const HeaderList& headers, QByteArrayView body);

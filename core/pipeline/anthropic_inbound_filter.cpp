@@ -4,6 +4,9 @@
 #include "pipeline/anthropic_passthrough.h"
 #include "providers/openai_wire.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace gatehouse {
 
 namespace {
@@ -13,6 +16,17 @@ bool isAnthropicError(QByteArrayView body)
 {
     const auto j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
     return j.is_object() && j.value("type", nlohmann::json()) == "error" && j.contains("error");
+}
+
+// Where the last complete SSE event in bytes ends (after its blank line); 0 when none does.
+qsizetype completeEventsEnd(const QByteArray& bytes)
+{
+    qsizetype end = 0;
+    for (const QByteArray& blank : {QByteArrayLiteral("\n\n"), QByteArrayLiteral("\r\r"), QByteArrayLiteral("\n\r\n")}) {
+        if (const qsizetype at = bytes.lastIndexOf(blank); at >= 0)
+            end = std::max(end, at + blank.size());
+    }
+    return end;
 }
 
 } // namespace
@@ -32,8 +46,10 @@ bool AnthropicInboundFilter::relaying() const
 void AnthropicInboundFilter::head(int& status, HeaderList& headers, bool chunked)
 {
     const bool ok = status >= 200 && status < 300;
-    if (relaying() && (ok || chunked))
+    if (relaying() && (ok || chunked)) {
+        relayStream_ = chunked;
         return;
+    }
     if (chunked && ok && findHeader(headers, "content-type").startsWith("text/event-stream"))
         stream_ = std::make_unique<AnthropicInboundStream>();
     if (!chunked && !ok) {
@@ -47,12 +63,35 @@ void AnthropicInboundFilter::head(int& status, HeaderList& headers, bool chunked
 
 QByteArray AnthropicInboundFilter::body(QByteArrayView piece)
 {
-    return stream_ ? stream_->map(piece) : piece.toByteArray();
+    if (stream_)
+        return stream_->map(piece);
+    if (!relayStream_)
+        return piece.toByteArray();
+    relayTail_ += piece;
+    // An upstream that never ends an event is not held back without bound.
+    constexpr qsizetype kMaxHeldBytes = 1024 * 1024;
+    const qsizetype end = relayTail_.size() > kMaxHeldBytes ? relayTail_.size() : completeEventsEnd(relayTail_);
+    QByteArray out = relayTail_.left(end);
+    relayTail_.remove(0, end);
+    return out;
 }
 
 QByteArray AnthropicInboundFilter::finish()
 {
-    return stream_ ? stream_->finish() : QByteArray();
+    if (stream_)
+        return stream_->finish();
+    return std::exchange(relayTail_, QByteArray());
+}
+
+QByteArray AnthropicInboundFilter::streamError(QByteArrayView openAiEvent)
+{
+    if (stream_)
+        return stream_->fail(openAiEvent);
+    if (relayStream_) {
+        relayTail_.clear();   // the cut-off event: a client could not parse it
+        return anthropic_inbound::streamErrorEvent(openAiEvent);
+    }
+    return body(openAiEvent);
 }
 
 QByteArray AnthropicInboundFilter::whole(int status, QByteArrayView body)

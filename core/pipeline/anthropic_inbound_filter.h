@@ -22,12 +22,17 @@ public:
     QByteArray body(QByteArrayView piece) override;
     QByteArray finish() override;
     QByteArray whole(int status, QByteArrayView body) override;
+    QByteArray streamError(QByteArrayView openAiEvent) override;
 
 private:
     bool relaying() const;
 
     std::shared_ptr<const AnthropicPassthrough> passthrough_;
     std::unique_ptr<AnthropicInboundStream> stream_;   // set when the answer is an SSE stream
+    // A relayed stream goes out event by event: an event cut off by a broken upstream is never
+    // half-sent, so the error event that follows stays readable.
+    bool relayStream_ = false;
+    QByteArray relayTail_;   // bytes after the last complete relayed event
 };
 
 } // namespace gatehouse

@@ -2,6 +2,7 @@
 
 #include "providers/json_fields.h"
 #include "providers/openai_wire.h"
+#include "providers/sse_reader.h"
 
 #include <QString>
 
@@ -131,6 +132,20 @@ json error(int status, QByteArrayView body)
     if (message.empty())
         message = "HTTP " + std::to_string(status);
     return {{"type", "error"}, {"error", {{"type", errorType(status)}, {"message", message}}}};
+}
+
+QByteArray streamErrorEvent(QByteArrayView openAiErrorEvent)
+{
+    SseReader reader;
+    QByteArray data;
+    for (const auto& e : reader.feed(openAiErrorEvent))
+        data = e.data;
+    for (const auto& e : reader.finish())
+        data = e.data;
+    const json chunk = json::parse(data.constBegin(), data.constEnd(), nullptr, false);
+    const bool timeout = chunk.is_object() && chunk.contains("error") && chunk["error"].is_object()
+                      && chunk["error"].value("type", json()) == "timeout_error";
+    return "event: error\ndata: " + openai::dump(error(timeout ? 504 : 500, data)) + "\n\n";
 }
 
 } // namespace gatehouse::anthropic_inbound

@@ -29,5 +29,8 @@ QByteArray toMessage(QByteArrayView chatCompletion);
 std::string errorType(int status);
 // {"type":"error","error":{"type","message"}} from an OpenAI error body (or any body: its text is the message).
 nlohmann::json error(int status, QByteArrayView openAiError);
+// The error event that ends a stream which broke off, from the gateway's OpenAI error event
+// ("data: {"error":{...}}"): `event: error` with api_error (timeout_error for a timeout).
+QByteArray streamErrorEvent(QByteArrayView openAiErrorEvent);
 
 } // namespace gatehouse::anthropic_inbound

@@ -35,6 +35,15 @@ QByteArray AnthropicInboundStream::finish()
     return out;
 }
 
+QByteArray AnthropicInboundStream::fail(QByteArrayView openAiErrorEvent)
+{
+    reader_ = SseReader();   // an event cut in half would join the error's data lines
+    if (ended_)
+        return {};
+    ended_ = true;
+    return anthropic_inbound::streamErrorEvent(openAiErrorEvent);
+}
+
 void AnthropicInboundStream::start(const json& chunk, QByteArray& out)
 {
     started_ = true;

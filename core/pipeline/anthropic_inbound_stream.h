@@ -19,6 +19,9 @@ class AnthropicInboundStream : public StreamMapper {
 public:
     QByteArray map(QByteArrayView openAiSse) override;
     QByteArray finish() override;
+    // The stream broke off: a partly received chunk is dropped and the gateway's OpenAI error event
+    // becomes Anthropic's error event, which ends the stream.
+    QByteArray fail(QByteArrayView openAiErrorEvent);
 
 private:
     void onData(const QByteArray& data, QByteArray& out);

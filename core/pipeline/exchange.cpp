@@ -826,7 +826,7 @@ void Exchange::failStream(const ApiError& error)
     record_.errorMessage = error.message;
     const QByteArray event = "data: " + error.toJson() + "\n\n";
     captureResponse(event);
-    writer_->sendBody(event);
+    writer_->sendStreamError(event);
     writer_->finish();
 }
 

@@ -26,19 +26,6 @@ void unusable(int& status, QByteArray& body, const char* what)
                                       "upstream_error", "invalid_upstream_response"));
 }
 
-QByteArray base64Floats(const json& values)
-{
-    QByteArray bytes;
-    bytes.reserve(qsizetype(values.size() * 4));
-    for (const json& v : values) {
-        const float f = v.is_number() ? v.get<float>() : 0.0f;
-        char b[4];
-        std::memcpy(b, &f, 4);   // x86/ARM Linux are little-endian, as OpenAI's encoding is
-        bytes.append(b, 4);
-    }
-    return bytes.toBase64();
-}
-
 } // namespace
 
 std::string finishReason(const std::string& r)
@@ -121,7 +108,7 @@ void mapEmbedResponse(int& status, QByteArray& body, const std::string& model, b
     for (std::size_t i = 0; i < vectors.size(); ++i) {
         const json& v = vectors[i].is_array() ? vectors[i] : json::array();
         data.push_back({{"object", "embedding"}, {"index", i},
-                        {"embedding", base64 ? json(base64Floats(v).toStdString()) : v}});
+                        {"embedding", base64 ? json(openai::base64Floats(v).toStdString()) : v}});
     }
     const long long in = json_fields::integer(j.value("meta", json::object()).value("billed_units", json::object()), "input_tokens");
     body = openai::dump({{"object", "list"}, {"data", std::move(data)}, {"model", model},

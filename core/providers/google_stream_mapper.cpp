@@ -58,6 +58,25 @@ bool GoogleStreamMapper::allFinished() const
     return true;
 }
 
+json GoogleStreamMapper::contentBlockDeltas(const json& candidate, Candidate& state) const
+{
+    json deltas = json::array();
+    const auto content = candidate.find("content");
+    if (content == candidate.end() || !content->is_object() || !content->contains("parts") || !(*content)["parts"].is_array())
+        return deltas;
+    for (const auto& part : (*content)["parts"]) {
+        if (!part.is_object() || !part.contains("text") || !part["text"].is_string())
+            continue;
+        const bool thinking = json_fields::boolean(part, "thought");
+        if (state.block < 0 || state.blockIsThinking != thinking) {
+            ++state.block;
+            state.blockIsThinking = thinking;
+        }
+        deltas.push_back({{"index", state.block}, {"delta", {{thinking ? "thinking" : "text", part["text"]}}}});
+    }
+    return deltas;
+}
+
 void GoogleStreamMapper::onEvent(const QByteArray& data, QByteArray& out)
 {
     if (ended_)
@@ -102,9 +121,13 @@ void GoogleStreamMapper::onEvent(const QByteArray& data, QByteArray& out)
                     call["index"] = state.toolCalls++;
                 delta["tool_calls"] = std::move(o.toolCalls);
             }
+            if (!strict_) {
+                if (json blocks = contentBlockDeltas(cand, state); !blocks.empty())
+                    delta["content_blocks"] = std::move(blocks);
+            }
             if (!state.roleSent && !delta.contains("content") && !delta.contains("tool_calls"))
                 delta["content"] = "";
-            if (delta.contains("content") || delta.contains("tool_calls")) {
+            if (delta.contains("content") || delta.contains("tool_calls") || delta.contains("content_blocks")) {
                 out += chunk(index, std::move(delta), nullptr);
                 state.roleSent = true;
             }

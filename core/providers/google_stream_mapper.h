@@ -24,7 +24,9 @@ class ThoughtSignatureStore;
 
 class GoogleStreamMapper : public StreamMapper {
 public:
-    // strict false: a candidate's groundingMetadata rides on its finish chunk (Portkey's extra).
+    // strict false (Portkey's extras): a candidate's groundingMetadata rides on its finish chunk, and
+    // its thought and text parts also go out as delta.content_blocks [{index, delta:{thinking|text}}],
+    // the block index moving on when the part kind changes (thought parts appear only there).
     explicit GoogleStreamMapper(std::shared_ptr<ThoughtSignatureStore> signatures = nullptr, bool strict = true);
     QByteArray map(QByteArrayView upstream) override;
     QByteArray finish() override;
@@ -35,12 +37,15 @@ private:
         int toolCalls = 0;
         bool finished = false;
         nlohmann::json grounding;   // non-strict: the latest groundingMetadata
+        int block = -1;             // non-strict: index of the current content block
+        bool blockIsThinking = false;
     };
 
     void onEvent(const QByteArray& data, QByteArray& out);
     QByteArray chunk(int index, nlohmann::json delta, const nlohmann::json& finishReason,
                      const nlohmann::json* usage = nullptr) const;
     bool allFinished() const;
+    nlohmann::json contentBlockDeltas(const nlohmann::json& candidate, Candidate& state) const;
 
     SseReader reader_;
     std::shared_ptr<ThoughtSignatureStore> signatures_;

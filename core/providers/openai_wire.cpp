@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QRandomGenerator>
 
+#include <cstring>
+
 namespace gatehouse::openai {
 
 using nlohmann::json;
@@ -34,6 +36,19 @@ json chunk(const std::string& id, const std::string& model, qint64 created, int 
     json choice = {{"index", index}, {"delta", std::move(delta)}, {"logprobs", nullptr}, {"finish_reason", finishReason}};
     return {{"id", id}, {"object", "chat.completion.chunk"}, {"created", created}, {"model", model},
             {"choices", json::array({std::move(choice)})}};
+}
+
+QByteArray base64Floats(const nlohmann::json& values)
+{
+    QByteArray bytes;
+    bytes.reserve(qsizetype(values.size() * 4));
+    for (const nlohmann::json& v : values) {
+        const float f = v.is_number() ? v.get<float>() : 0.0f;
+        char b[4];
+        std::memcpy(b, &f, 4);   // x86/ARM Linux are little-endian, as OpenAI's encoding is
+        bytes.append(b, 4);
+    }
+    return bytes.toBase64();
 }
 
 std::string errorTypeForStatus(int status)

@@ -27,6 +27,9 @@ nlohmann::json error(const std::string& message, const std::string& type, const 
 nlohmann::json chunk(const std::string& id, const std::string& model, qint64 created, int index,
                      nlohmann::json delta, const nlohmann::json& finishReason = nullptr);
 
+// An embedding as OpenAI's encoding_format "base64": the float32 values, little-endian, base64.
+QByteArray base64Floats(const nlohmann::json& values);
+
 // The OpenAI error type that matches an HTTP status, for providers whose errors carry none.
 std::string errorTypeForStatus(int status);
 

@@ -10,6 +10,7 @@
 #include "providers/json_fields.h"
 #include "providers/openai_request.h"
 #include "providers/openai_wire.h"
+#include "providers/vertex_embeddings.h"
 #include "upstream/google_service_account.h"
 
 #include <nlohmann/json.hpp>
@@ -92,6 +93,12 @@ std::variant<std::shared_ptr<const GoogleServiceAccount>, ApiError> serviceAccou
     return std::make_shared<const GoogleServiceAccount>(std::move(std::get<GoogleServiceAccount>(parsed)));
 }
 
+// Publishers whose models take and give OpenAI's chat shapes.
+bool isOpenAiLike(const std::string& publisher)
+{
+    return publisher == "meta" || publisher == "mistralai";
+}
+
 bool isSafeHeaderValue(const QByteArray& v)
 {
     return !v.contains('\r') && !v.contains('\n') && !v.contains('\0');
@@ -112,11 +119,11 @@ std::variant<VertexProvider::Model, ApiError> VertexProvider::parseModel(const s
     Model m{"google", model};
     if (const auto dot = model.find('.'); dot != std::string::npos) {
         const std::string prefix = model.substr(0, dot);
-        if (prefix == "google" || prefix == "anthropic") {
+        if (prefix == "google" || prefix == "anthropic" || prefix == "meta" || prefix == "mistralai") {
             m = Model{prefix, model.substr(dot + 1)};
-        } else if (prefix == "meta" || prefix == "mistralai" || prefix == "endpoints") {
-            return ApiError::badRequest(QStringLiteral("Provider 'vertex-ai': publisher '%1' is not supported; "
-                                                       "Gemini (google.) and Claude (anthropic.) models are.").arg(QString::fromStdString(prefix)),
+        } else if (prefix == "endpoints") {
+            return ApiError::badRequest(QStringLiteral("Provider 'vertex-ai': publisher '%1' is not supported; Gemini (google.), "
+                                                       "Claude (anthropic.), Llama (meta.) and Mistral (mistralai.) models are.").arg(QString::fromStdString(prefix)),
                                         QStringLiteral("unsupported_model"), QStringLiteral("model"));
         }
     }
@@ -131,8 +138,8 @@ std::variant<VertexProvider::Model, ApiError> VertexProvider::parseModel(const s
 
 std::variant<UpstreamRequest, ApiError> VertexProvider::buildRequest(const ProviderCall& call) const
 {
-    if (call.endpoint != Endpoint::ChatCompletions)
-        return ApiError::badRequest(QStringLiteral("Provider '%1' supports chat completions only.").arg(id()),
+    if (call.endpoint != Endpoint::ChatCompletions && call.endpoint != Endpoint::Embeddings)
+        return ApiError::badRequest(QStringLiteral("Provider '%1' supports chat completions and embeddings only.").arg(id()),
                                     QStringLiteral("unsupported_endpoint"));
     auto account = serviceAccount(call);
     if (auto* e = std::get_if<ApiError>(&account))
@@ -150,14 +157,14 @@ std::variant<UpstreamRequest, ApiError> VertexProvider::buildRequest(const Provi
     if (project.isEmpty() && sa)
         project = QByteArray::fromStdString(sa->projectId);
     if (region.isEmpty())
-        return ApiError::badRequest(QStringLiteral("Provider 'vertex-ai' needs x-portkey-vertex-region (or \"vertex_region\" in the config target), "
-                                                   "e.g. us-central1 or global."),
+        return ApiError::badRequest(QStringLiteral("Provider 'vertex-ai' needs a region: x-portkey-vertex-region, \"vertex_region\" in the config target "
+                                                   "or the virtual key's vertex_region, e.g. us-central1 or global."),
                                     QStringLiteral("missing_parameter"), QStringLiteral("x-portkey-vertex-region"));
     if (!isPathToken(region.toStdString(), ""))
         return badSetting("x-portkey-vertex-region", QStringLiteral("must be a Google Cloud region such as us-central1"));
     if (project.isEmpty())
-        return ApiError::badRequest(QStringLiteral("Provider 'vertex-ai' needs x-portkey-vertex-project-id (or \"vertex_project_id\" in the config "
-                                                   "target, or a service account with a project_id)."),
+        return ApiError::badRequest(QStringLiteral("Provider 'vertex-ai' needs a project: x-portkey-vertex-project-id, \"vertex_project_id\" in the config "
+                                                   "target, the virtual key's vertex_project_id, or a service account with a project_id."),
                                     QStringLiteral("missing_parameter"), QStringLiteral("x-portkey-vertex-project-id"));
     if (!isPathToken(project.toStdString(), ".:"))
         return badSetting("x-portkey-vertex-project-id", QStringLiteral("must be a Google Cloud project id such as my-project-123"));
@@ -182,7 +189,35 @@ std::variant<UpstreamRequest, ApiError> VertexProvider::buildRequest(const Provi
           + "/models/" + QByteArray::fromStdString(model.id);
     r.headers.emplace_back(QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json"));
 
-    if (model.publisher == "anthropic") {
+    if (call.endpoint == Endpoint::Embeddings) {
+        if (model.publisher != "google")
+            return ApiError::badRequest(QStringLiteral("Provider 'vertex-ai': embeddings need a Google embedding model such as "
+                                                       "text-embedding-005; '%1' is not one.").arg(QString::fromStdString(modelName).left(100)),
+                                        QStringLiteral("unsupported_model"), QStringLiteral("model"));
+        auto mapped = vertex::toPredictEmbeddingsRequest(*call.bodyJson);
+        if (auto* e = std::get_if<ApiError>(&mapped))
+            return *e;
+        r.body = openai::dump(std::get<nlohmann::json>(mapped));
+        r.url += ":predict";
+    } else if (isOpenAiLike(model.publisher)) {
+        // Llama: Vertex's OpenAI-compatible endpoint, the model as "meta/<id>". Mistral: rawPredict
+        // with Mistral's (OpenAI-like) chat body. Both answer in OpenAI's shapes.
+        nlohmann::json body = *call.bodyJson;
+        if (model.publisher == "meta") {
+            body["model"] = "meta/" + model.id;
+            r.url = base + "/v1/projects/" + project + "/locations/" + region + "/endpoints/openapi/chat/completions";
+        } else {
+            body["model"] = model.id;
+            body.erase("stream_options");   // Mistral's API has none; its last chunk carries the usage
+            if (const auto mct = body.find("max_completion_tokens"); mct != body.end()) {
+                if (!body.contains("max_tokens"))
+                    body["max_tokens"] = *mct;
+                body.erase("max_completion_tokens");
+            }
+            r.url += stream ? ":streamRawPredict" : ":rawPredict";
+        }
+        r.body = openai::dump(body);
+    } else if (model.publisher == "anthropic") {
         auto mapped = anthropic::toMessagesRequest(*call.bodyJson);
         if (auto* e = std::get_if<ApiError>(&mapped))
             return *e;
@@ -230,9 +265,23 @@ std::variant<UpstreamRequest, ApiError> VertexProvider::buildRequest(const Provi
 
 void VertexProvider::mapResponse(const ResponseContext& ctx, int& status, QByteArray& body) const
 {
+    if (ctx.endpoint == Endpoint::Embeddings)
+        return vertex::mapPredictEmbeddingsResponse(status, body, ctx.model, ctx.base64Embeddings);
     if (ctx.endpoint != Endpoint::ChatCompletions)
         return;
     const auto model = parseModel(ctx.model);
+    if (std::holds_alternative<Model>(model) && isOpenAiLike(std::get<Model>(model).publisher)) {
+        // Already OpenAI's shape; Vertex's own refusals (quota, permissions) come in Google's.
+        if (status < 200 || status >= 300) {
+            const auto j = nlohmann::json::parse(body.constBegin(), body.constEnd(), nullptr, false);
+            const nlohmann::json& e = j.is_array() && !j.empty() ? j[0] : j;
+            if (e.is_object() && e.contains("error") && e["error"].is_object() && e["error"].contains("status")) {
+                if (const auto mapped = google::openAiError(j, status))
+                    body = openai::dump(*mapped);
+            }
+        }
+        return;
+    }
     if (std::holds_alternative<Model>(model) && std::get<Model>(model).publisher == "anthropic") {
         if (status < 200 || status >= 300) {
             // Vertex itself (quota, permissions, unknown model) answers in Google's error shape;
@@ -255,6 +304,8 @@ std::unique_ptr<StreamMapper> VertexProvider::makeStreamMapper(const ResponseCon
     if (ctx.endpoint != Endpoint::ChatCompletions)
         return nullptr;
     const auto model = parseModel(ctx.model);
+    if (std::holds_alternative<Model>(model) && isOpenAiLike(std::get<Model>(model).publisher))
+        return nullptr;   // OpenAI's SSE already
     if (std::holds_alternative<Model>(model) && std::get<Model>(model).publisher == "anthropic")
         return std::make_unique<AnthropicStreamMapper>(ctx.strictOpenAiCompliance);
     return std::make_unique<google::GoogleStreamMapper>(signatures_, ctx.strictOpenAiCompliance);

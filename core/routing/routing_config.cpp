@@ -910,10 +910,12 @@ private:
             }
             // The top-level node may name no provider: x-portkey-provider and Authorization are used
             // then. Even {} is accepted (it changes nothing), so every canonical form parses again.
-            if (node.provider == "vertex-ai"
+            // A virtual key may carry the region and project: then they are checked per request.
+            if (node.provider == "vertex-ai" && !node.virtualKey
                 && (!node.providerOptions.contains("vertex_region")
                     || (!node.providerOptions.contains("vertex_project_id") && !node.providerOptions.contains("vertex_service_account_json")))) {
-                error(path, "provider 'vertex-ai' needs 'vertex_region' and 'vertex_project_id' or 'vertex_service_account_json'");
+                error(path, "provider 'vertex-ai' needs 'vertex_region' and 'vertex_project_id' or 'vertex_service_account_json' "
+                            "(or a 'virtual_key' that holds them)");
             }
             return;
         }

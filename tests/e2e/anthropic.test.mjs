@@ -153,6 +153,22 @@ describe('Anthropic SDK through Gatehouse', () => {
     );
   });
 
+  test('a stream that breaks midway raises the SDK\'s APIError from Anthropic\'s error event', T, async () => {
+    const stream = viaMock.messages.stream({
+      model: 'mock-gpt@break=2',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Please break off' }],
+    });
+    const deltas = [];
+    stream.on('text', (t) => deltas.push(t));
+    await assert.rejects(
+      stream.finalMessage(),
+      (e) => e instanceof Anthropic.APIError && e.type === 'api_error' && e.error?.type === 'error'
+        && typeof e.apiMessage === 'string' && e.apiMessage.length > 0,
+    );
+    assert.ok(deltas.length > 0, 'the text before the break still arrived');
+  });
+
   test('messages.countTokens on a provider that cannot count is a 400 naming it', T, async () => {
     await assert.rejects(
       viaOpenAI.messages.countTokens({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'count me' }] }),

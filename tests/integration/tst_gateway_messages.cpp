@@ -121,6 +121,7 @@ private Q_SLOTS:
     void fallbackConfigApplies();
     void errorsInAnthropicShape();
     void upstreamErrorKeepsStatus();
+    void brokenStreamsEndWithAnthropicErrorEvent();
 
 private:
     std::optional<HttpResponse> post(const RawHeaders& h, const QByteArray& body, const QByteArray& path = "/v1/messages")
@@ -443,6 +444,46 @@ void TestGatewayMessages::upstreamErrorKeepsStatus()
     QVERIFY(r);
     QCOMPARE(r->status, 529);
     QVERIFY2(r->json()["type"] == "error" && r->json()["error"]["type"] == "overloaded_error", r->body.constData());
+}
+
+void TestGatewayMessages::brokenStreamsEndWithAnthropicErrorEvent()
+{
+    // What an Anthropic SDK reads when the upstream connection drops mid-stream: the events so far,
+    // whole, then Anthropic's error event (never an OpenAI-shaped one, never half an event).
+    const auto checkEndsWithError = [](const HttpResponse& r, const char* firstText) {
+        QCOMPARE(r.status, 200);
+        const json events = anthropicEvents(r.body);
+        QVERIFY2(events.size() >= 3 && events[0][0] == "message_start", r.body.constData());
+        for (const json& e : events)
+            QVERIFY2(e.is_array(), r.body.constData());   // no "<malformed>" entry
+        const json& last = events.back();
+        QVERIFY2(last[0] == "error" && last[1]["type"] == "error" && last[1]["error"]["type"] == "api_error", r.body.constData());
+        QVERIFY(!last[1]["error"]["message"].get<std::string>().empty());
+        QVERIFY2(last[1].size() == 2 && last[1]["error"].size() == 2, r.body.constData());
+        bool sawText = false;
+        for (const json& e : events)
+            sawText = sawText || (e[0] == "content_block_delta" && e[1]["delta"]["text"] == firstText);
+        QVERIFY2(sawText, r.body.constData());
+        QVERIFY(!r.body.contains("never complete"));
+    };
+
+    // Relayed from an anthropic target: the cut-off event is not passed on.
+    const RawHeaders relay{{"x-portkey-provider", "anthropic"}, {"x-portkey-custom-host", anthropic_.baseUrl().toUtf8()},
+                           {"x-api-key", "sk-ant-test"}, {"anthropic-version", "2023-06-01"}, {"Content-Type", "application/json"}};
+    auto r = post(relay, messagesBody("claude-stream-cut", "abcdef", true));
+    QVERIFY(r);
+    checkEndsWithError(*r, "Hello from ");   // the first third of "Hello from Anthropic mock: abcdef"
+
+    // Translated from an OpenAI-compatible target whose stream breaks off.
+    const RawHeaders translated{{"x-portkey-provider", "openai"},
+                                {"x-portkey-custom-host", QStringLiteral("http://127.0.0.1:%1/resetmid/v1").arg(openai_.port()).toUtf8()},
+                                {"x-api-key", "sk-test"}, {"Content-Type", "application/json"}};
+    r = post(translated, messagesBody("gpt-4o-mini", "hello", true));
+    QVERIFY(r);
+    const json events = anthropicEvents(r->body);
+    QVERIFY2(!events.empty() && events.back().is_array() && events.back()[0] == "error"
+                 && events.back()[1]["error"]["type"] == "api_error", r->body.constData());
+    QVERIFY2(events[0][0] == "message_start", r->body.constData());
 }
 
 QTEST_GUILESS_MAIN(TestGatewayMessages)

@@ -139,12 +139,18 @@ ScriptedHttpServer::Reply AnthropicMockUpstream::script(const Request& req)
     for (qsizetype i = 0; i < t.size(); i += third) {
         events << sseEvent("content_block_delta", {{"type", "content_block_delta"}, {"index", 0},
                                                 {"delta", {{"type", "text_delta"}, {"text", t.mid(i, third).toStdString()}}}});
+        if (model.find("stream-cut") != std::string::npos)
+            break;   // the connection drops after the first delta (below)
         if (model.find("stream-error") != std::string::npos) {
             events << sseEvent("error", {{"type", "error"}, {"error", {{"type", "overloaded_error"}, {"message", "Overloaded"}}}});
             break;
         }
     }
-    if (model.find("stream-error") == std::string::npos) {
+    const bool cut = model.find("stream-cut") != std::string::npos;
+    if (cut)
+        events << sseEvent("content_block_delta", {{"type", "content_block_delta"}, {"index", 0},
+                                                {"delta", {{"type", "text_delta"}, {"text", "never complete"}}}});
+    if (model.find("stream-error") == std::string::npos && !cut) {
         events << sseEvent("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}});
         if (!toolName.empty()) {
             events << sseEvent("content_block_start", {{"type", "content_block_start"}, {"index", 1},
@@ -166,8 +172,12 @@ ScriptedHttpServer::Reply AnthropicMockUpstream::script(const Request& req)
     r.headers.append({QByteArray("request-id"), QByteArray("req_mock")});
     r.headers.append({QByteArray("cache-control"), QByteArray("no-cache")});
     for (const QByteArray& e : events) {   // each event over two HTTP chunks
-        const qsizetype cut = e.size() / 3 + 1;
-        r.pieces << e.left(cut) << e.mid(cut);
+        const qsizetype at = e.size() / 3 + 1;
+        r.pieces << e.left(at) << e.mid(at);
+    }
+    if (cut) {
+        r.pieces.removeLast();   // the last event's second half never comes
+        r.cut = true;
     }
     return r;
 }

@@ -9,6 +9,8 @@
 //                               {"city":"Paris"} (stop_reason tool_use), unless the last user turn
 //                               holds a tool_result: then the answer is "Tool said: <content>"
 //   contains "stream-error"  -> streamed: an error event (overloaded_error) after the first delta
+//   contains "stream-cut"    -> streamed: the first delta and a third of the next event, then the
+//                               connection is aborted
 //   anything else            -> text "Hello from Anthropic mock: <last user text>"
 // "stream": true answers with the event stream (event:/data: lines, ping, block start/delta/stop,
 // message_delta, message_stop), every event split over two HTTP chunks.

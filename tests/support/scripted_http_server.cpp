@@ -149,10 +149,10 @@ void ScriptedHttpServer::process(QTcpSocket* socket)
         return done(socket);
     }
     socket->write(head + "Transfer-Encoding: chunked\r\n\r\n");
-    writePieces(socket, reply.pieces, reply.gapMs);
+    writePieces(socket, reply.pieces, reply.gapMs, reply.cut);
 }
 
-void ScriptedHttpServer::writePieces(QTcpSocket* socket, QList<QByteArray> pieces, int gapMs)
+void ScriptedHttpServer::writePieces(QTcpSocket* socket, QList<QByteArray> pieces, int gapMs, bool cut)
 {
     if (socket->state() != QAbstractSocket::ConnectedState)
         return;
@@ -162,12 +162,26 @@ void ScriptedHttpServer::writePieces(QTcpSocket* socket, QList<QByteArray> piece
             socket->write(QByteArray::number(p.size(), 16) + "\r\n" + p + "\r\n");
         if (gapMs > 0 && !pieces.isEmpty()) {
             socket->flush();
-            QTimer::singleShot(gapMs, socket, [=, this] { writePieces(socket, pieces, gapMs); });
+            QTimer::singleShot(gapMs, socket, [=, this] { writePieces(socket, pieces, gapMs, cut); });
             return;
         }
     }
+    if (cut)
+        return abortWhenFlushed(socket);
     socket->write("0\r\n\r\n");
     done(socket);
+}
+
+// abort() discards unsent output, so hand everything to the OS first: the client must see it.
+void ScriptedHttpServer::abortWhenFlushed(QTcpSocket* socket)
+{
+    socket->flush();
+    if (socket->bytesToWrite() > 0) {
+        connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] { abortWhenFlushed(socket); }, Qt::SingleShotConnection);
+        return;
+    }
+    socket->abort();
+    drop(socket);
 }
 
 void ScriptedHttpServer::done(QTcpSocket* socket)

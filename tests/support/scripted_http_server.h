@@ -2,7 +2,8 @@
 // A small HTTP/1.1 server on 127.0.0.1 for mock upstreams that speak a provider's own wire format.
 // It parses requests (Content-Length or chunked bodies, keep-alive, pipelining), records them, and
 // asks the subclass for an answer: a whole body, or a chunked stream of pieces sent gapMs apart
-// (pieces are written as separate HTTP chunks, so clients see events split where the script says).
+// (pieces are written as separate HTTP chunks, so clients see events split where the script says),
+// optionally cut off by aborting the connection after the last piece.
 
 #include <QByteArray>
 #include <QHash>
@@ -36,6 +37,7 @@ public:
         QByteArray body;               // used when pieces is empty
         QList<QByteArray> pieces;      // non-empty: chunked transfer, one HTTP chunk per piece
         int gapMs = 0;                 // between pieces
+        bool cut = false;              // after the pieces, abort the connection (no final chunk)
     };
 
     explicit ScriptedHttpServer(QObject* parent = nullptr);
@@ -61,7 +63,8 @@ private:
     };
     void onNewConnection();
     void process(QTcpSocket* socket);
-    void writePieces(QTcpSocket* socket, QList<QByteArray> pieces, int gapMs);
+    void writePieces(QTcpSocket* socket, QList<QByteArray> pieces, int gapMs, bool cut);
+    void abortWhenFlushed(QTcpSocket* socket);
     void done(QTcpSocket* socket);
     void drop(QTcpSocket* socket);
 

@@ -8,9 +8,16 @@
 //                 refuseTokens(true) answers 400 invalid_grant to everything.
 //   POST /v1/projects/{p}/locations/{r}/publishers/google/models/{m}:generateContent | :streamGenerateContent?alt=sse
 //                 -> GeminiMockUpstream's scripts (same scenarios by model name)
+//   POST /v1/projects/{p}/locations/{r}/publishers/google/models/{m}:predict   (m contains "embedding")
+//                 {"instances":[{"content"}],"parameters":{"outputDimensionality"}} -> predictions with
+//                 values [words, characters, 0.5, ...] and statistics.token_count = words
 //   POST /v1/projects/{p}/locations/{r}/publishers/anthropic/models/{m}:rawPredict | :streamRawPredict
 //                 -> AnthropicMockUpstream's scripts; the body must carry anthropic_version
 //                 "vertex-2023-10-16" and no "model" (400 otherwise, as Vertex does)
+//   POST /v1/projects/{p}/locations/{r}/publishers/mistralai/models/{m}:rawPredict | :streamRawPredict
+//   POST /v1/projects/{p}/locations/{r}/endpoints/openapi/chat/completions   (model "meta/...")
+//                 -> OpenAI chat shapes, "Hello from <model> mock: <last user text>", usage 10 + 5;
+//                 Mistral refuses stream_options / max_completion_tokens (422) as its API does
 // Every model call needs "Authorization: Bearer <token>" with a token issued here or kStaticToken
 // (401 UNAUTHENTICATED in Google's error shape otherwise). A model containing "vertex-404" gets
 // Vertex's own 404 NOT_FOUND (Google's error shape) whatever the publisher.

@@ -104,6 +104,17 @@ void TestModelCatalog::builtInKnownPrices()
     QVERIFY(embed && embed->price);
     QVERIFY(embed->capabilities.embeddings);
     QCOMPARE(embed->price->input, 0.02);
+
+    // Vertex AI: Claude by its "@date" id, also with the publisher prefix; Google embeddings.
+    const auto* vxClaude = c->find(QStringLiteral("vertex-ai"), QStringLiteral("anthropic.claude-sonnet-4@20250514"));
+    QVERIFY(vxClaude && vxClaude->price);
+    QCOMPARE(vxClaude->id, QStringLiteral("claude-sonnet-4@20250514"));
+    QCOMPARE(vxClaude->price->output, 15.0);
+    QVERIFY(c->find(QStringLiteral("vertex-ai"), QStringLiteral("google.gemini-2.5-flash")));
+    QVERIFY(!c->find(QStringLiteral("google"), QStringLiteral("google.gemini-2.5-flash")));   // prefixes are Vertex's only
+    const auto* vxEmbed = c->find(QStringLiteral("vertex-ai"), QStringLiteral("text-embedding-004"));
+    QVERIFY(vxEmbed && vxEmbed->price && vxEmbed->capabilities.embeddings);
+    QCOMPARE(vxEmbed->price->input, 0.1);
 }
 
 void TestModelCatalog::unknownPriceStaysUnknown()

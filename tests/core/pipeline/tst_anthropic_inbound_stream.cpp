@@ -24,6 +24,7 @@ private Q_SLOTS:
     void emptyStream();
     void cachedUsageAndStopReasons();
     void errorChunkBecomesErrorEvent();
+    void failDropsTheCutChunk();
 };
 
 namespace {
@@ -183,6 +184,26 @@ void TestAnthropicInboundStream::errorChunkBecomesErrorEvent()
     QVERIFY(last[1] == json::parse(R"({"type":"error","error":{"type":"api_error","message":"The connection to openai broke"}})"));
     for (const auto& e : out)
         QVERIFY(e[0] != "message_stop");
+}
+
+// The upstream broke inside a chunk: the half chunk is dropped (it would join the error's data
+// lines and hide the error), the gateway's error event ends the stream as Anthropic's.
+void TestAnthropicInboundStream::failDropsTheCutChunk()
+{
+    const QByteArray full = openAiStream();
+    const qsizetype second = full.indexOf("\r\n\r\n", full.indexOf("\r\n\r\n") + 4) + 4;   // two whole chunks
+    AnthropicInboundStream s;
+    QByteArray out = s.map(full.left(second + 30));
+    out += s.fail(R"(data: {"error":{"message":"The connection to openai broke","type":"upstream_error","param":null,"code":null}})" "\n\n");
+    out += s.finish();   // nothing more after the error
+    const json ev = events(out);
+    QVERIFY2(ev.size() == 4, ev.dump().c_str());   // message_start, block start, "Hel", error
+    QVERIFY(ev[2][1]["delta"]["text"] == "Hel");
+    QVERIFY(ev[3] == json::parse(R"(["error",{"type":"error","error":{"type":"api_error","message":"The connection to openai broke"}}])"));
+
+    AnthropicInboundStream timedOut;   // a timeout keeps its type
+    const json t = events(timedOut.fail(R"(data: {"error":{"message":"too slow","type":"timeout_error","param":null,"code":null}})" "\n\n"));
+    QVERIFY2(t.size() == 1 && t[0][1]["error"]["type"] == "timeout_error", t.dump().c_str());
 }
 
 QTEST_GUILESS_MAIN(TestAnthropicInboundStream)

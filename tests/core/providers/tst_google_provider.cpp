@@ -133,6 +133,7 @@ class TestGoogleProvider : public QObject {
 private Q_SLOTS:
     void registryBuildsIt();
     void nonStrictAddsGroundingAndContentBlocks();
+    void nonStrictStreamAddsContentBlockDeltas();
     void urls_data();
     void urls();
     void keyIsAHeaderNotInTheUrl();
@@ -987,6 +988,35 @@ void TestGoogleProvider::nonStrictAddsGroundingAndContentBlocks()
     QVERIFY2(finish["groundingMetadata"] == grounding, chunks.dump().c_str());
     google::GoogleStreamMapper strict;
     QVERIFY(!test::feedInPieces(strict, sse, 0).contains("groundingMetadata"));
+}
+
+// Non-strict streams carry the parts as content_blocks deltas too: thought parts (dropped from
+// content) as thinking, a new block index whenever the part kind changes; tool calls unchanged.
+void TestGoogleProvider::nonStrictStreamAddsContentBlockDeltas()
+{
+    json expected = expectedChunks();
+    expected[0]["choices"][0]["delta"]["content_blocks"] = json::parse(R"([{"index":0,"delta":{"text":"Hel"}}])");
+    expected[1]["choices"][0]["delta"]["content_blocks"] =
+        json::parse("[{\"index\":1,\"delta\":{\"thinking\":\"thinking...\"}},{\"index\":2,\"delta\":{\"text\":\"lo \xe2\x9c\x93\"}}]");
+    const QByteArray in = geminiStream("\r\n\r\n");
+    {
+        google::GoogleStreamMapper m(nullptr, false);
+        JSON_COMPARE(normalizeIds(test::normalizedChunks(test::feedInPieces(m, in, 1))), expected);
+    }
+    for (quint32 seed = 1; seed <= 10; ++seed) {
+        google::GoogleStreamMapper m(nullptr, false);
+        JSON_COMPARE(normalizeIds(test::normalizedChunks(test::feedRandomly(m, in, seed))), expected);
+    }
+
+    // A chunk of thoughts only still goes out (as the role chunk, content empty).
+    const QByteArray thoughtsOnly = R"(data: {"candidates":[{"content":{"role":"model","parts":[{"text":"hmm","thought":true}]},"index":0}],"modelVersion":"gemini-2.5-flash","responseId":"r1"})"
+                                    "\r\n\r\n";
+    google::GoogleStreamMapper m(nullptr, false);
+    const json chunks = test::normalizedChunks(test::feedInPieces(m, thoughtsOnly, 0));
+    JSON_COMPARE(chunks[0]["choices"][0]["delta"],
+                 json::parse(R"({"role":"assistant","content":"","content_blocks":[{"index":0,"delta":{"thinking":"hmm"}}]})"));
+    google::GoogleStreamMapper strict;
+    QVERIFY(!test::feedInPieces(strict, in, 0).contains("content_blocks"));
 }
 
 QTEST_GUILESS_MAIN(TestGoogleProvider)

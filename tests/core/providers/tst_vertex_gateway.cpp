@@ -4,6 +4,7 @@
 // speak OpenAI only.
 
 #include "integration_support.h"
+#include "keys/key_snapshot.h"
 #include "test_rsa_key.h"
 #include "vertex_mock_upstream.h"
 
@@ -92,6 +93,9 @@ private Q_SLOTS:
     void serviceAccountFromConfig();
     void refusedServiceAccountIs401AndNotCached();
     void missingSettingsAre400();
+    void configTargetTakesRegionAndProjectFromItsVirtualKey();
+    void embeddingsThroughPredict();
+    void llamaAndMistralSpeakOpenAi();
 
 private:
     RawHeaders headers(const RawHeaders& extra = {}, const QByteArray& token = VertexMockUpstream::kStaticToken) const
@@ -353,6 +357,98 @@ void TestVertexGateway::missingSettingsAre400()
     QVERIFY(r);
     QCOMPARE(openAiErrorProblem(*r, 400, QStringLiteral("invalid_service_account")), QString());
     QCOMPARE(vertex_.requestCount(), 0);
+}
+
+void TestVertexGateway::configTargetTakesRegionAndProjectFromItsVirtualKey()
+{
+    auto keys = std::make_shared<KeySnapshot>();
+    const auto addKey = [&](const char* slug, const char* region) {
+        ResolvedKey k;
+        k.key.slug = QString::fromLatin1(slug);
+        k.key.provider = QStringLiteral("vertex-ai");
+        k.key.customHost = vertex_.baseUrl();
+        k.key.vertexProject = QStringLiteral("vk-project");
+        k.key.vertexRegion = QString::fromLatin1(region);
+        k.secret = QString::fromLatin1(VertexMockUpstream::kStaticToken);
+        keys->keys.emplace(k.key.slug, k);
+    };
+    addKey("vx-full", "europe-west1");
+    addKey("vx-no-region", "");
+    gw_.service().setKeys(keys);
+    const auto viaKey = [&](const char* slug) {
+        const json config = {{"provider", "vertex-ai"}, {"virtual_key", slug}};
+        return post({{"x-portkey-config", QByteArray::fromStdString(config.dump())}, {"Content-Type", "application/json"}},
+                    chat("gemini-2.5-flash", "via key"));
+    };
+
+    // The config names no region or project: the key's own are used.
+    auto r = viaKey("vx-full");
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    QCOMPARE(vertex_.lastRequest().path,
+             QByteArray("/v1/projects/vk-project/locations/europe-west1/publishers/google/models/gemini-2.5-flash:generateContent"));
+
+    // A key without a region: a 400 naming the missing field, nothing sent upstream.
+    vertex_.clear();
+    r = viaKey("vx-no-region");
+    QVERIFY(r);
+    QCOMPARE(openAiErrorProblem(*r, 400, QStringLiteral("missing_parameter")), QString());
+    QVERIFY2(r->json()["error"]["message"].get<std::string>().find("vertex_region") != std::string::npos, r->body.constData());
+    QCOMPARE(vertex_.requestCount(), 0);
+    gw_.service().setKeys(std::make_shared<KeySnapshot>());
+}
+
+void TestVertexGateway::embeddingsThroughPredict()
+{
+    const json body = {{"model", "text-embedding-004"}, {"input", json::array({"hello vertex world", "bonjour"})}};
+    auto r = roundTrip(gw_.port(), httpRequest("POST", "/v1/embeddings", headers({{"x-portkey-trace-id", "t-vx-embed"}}),
+                                               QByteArray::fromStdString(body.dump())), 15000);
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    const json j = r->json();
+    QVERIFY(j["object"] == "list");
+    QCOMPARE(j["data"].size(), std::size_t(2));
+    QVERIFY2(j["data"][0]["embedding"] == json::array({3.0, 18.0, 0.5}), r->body.constData());
+    QVERIFY(j["data"][1]["index"] == 1);
+    QCOMPARE(j["usage"]["prompt_tokens"].get<int>(), 4);
+    QCOMPARE(j["usage"]["total_tokens"].get<int>(), 4);
+
+    const auto up = vertex_.lastRequest();
+    QCOMPARE(up.path, QByteArray("/v1/projects/proj-test/locations/us-east5/publishers/google/models/text-embedding-004:predict"));
+    QVERIFY(json::parse(up.body.toStdString())["instances"][1]["content"] == "bonjour");
+
+    const RequestRecord* rec = record("t-vx-embed");
+    QVERIFY(rec);
+    QCOMPARE(rec->totalTokens, 4);
+    QVERIFY(rec->priceKnown);   // text-embedding-004 is in the catalog under vertex-ai
+
+    // A Claude model cannot embed: a 400 before any call.
+    vertex_.clear();
+    r = roundTrip(gw_.port(), httpRequest("POST", "/v1/embeddings", headers(),
+                                          R"({"model":"anthropic.claude-sonnet-4@20250514","input":"x"})"), 15000);
+    QVERIFY(r);
+    QCOMPARE(openAiErrorProblem(*r, 400, QStringLiteral("unsupported_model")), QString());
+    QCOMPARE(vertex_.requestCount(), 0);
+}
+
+void TestVertexGateway::llamaAndMistralSpeakOpenAi()
+{
+    auto r = post(headers(), chat("meta.llama-3.3-70b-instruct-maas", "hi llama"));
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    QVERIFY(r->json()["choices"][0]["message"]["content"] == "Hello from meta/llama-3.3-70b-instruct-maas mock: hi llama");
+    QCOMPARE(r->json()["usage"]["total_tokens"].get<int>(), 15);
+    QCOMPARE(vertex_.lastRequest().path, QByteArray("/v1/projects/proj-test/locations/us-east5/endpoints/openapi/chat/completions"));
+
+    r = post(headers(), chat("mistralai.mistral-small-2503", "hi mistral", true));
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    const Stream s = parseStream(*r);
+    QVERIFY2(s.done, r->body.constData());
+    QCOMPARE(s.text, QStringLiteral("Hello from mistral-small-2503 mock: hi mistral"));
+    QVERIFY(s.finishReason == "stop");
+    QCOMPARE(s.usage["total_tokens"].get<int>(), 15);
+    QVERIFY(vertex_.lastRequest().path.endsWith("/publishers/mistralai/models/mistral-small-2503:streamRawPredict"));
 }
 
 QTEST_GUILESS_MAIN(TestVertexGateway)

@@ -27,11 +27,13 @@ struct Call {
     json keyOptions;
     QString apiKey = QStringLiteral("ya29.token");
     QByteArray customHost;
+    Endpoint endpoint = Endpoint::ChatCompletions;
 
     std::variant<UpstreamRequest, ApiError> build(const Provider& p)
     {
         raw = QByteArray::fromStdString(body.dump());
         ProviderCall c;
+        c.endpoint = endpoint;
         c.body = &raw;
         c.bodyJson = &body;
         c.apiKey = apiKey;
@@ -49,6 +51,24 @@ const char* const kClaudeAnswer = R"({"id":"msg_1","type":"message","role":"assi
 const char* const kVertexQuotaError = R"({"error":{"code":429,"message":"Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model","status":"RESOURCE_EXHAUSTED"}})";
 const char* const kClaudeError = R"({"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: too large"}})";
 const char* const kGeminiAnswer = R"({"candidates":[{"content":{"role":"model","parts":[{"text":"Yo"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1,"totalTokenCount":4},"modelVersion":"gemini-2.5-flash"})";
+
+const char* const kOpenAiAnswer = R"({"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]})";
+
+// Embeddings on Vertex: the :predict request and answer (golden).
+const char* const kEmbedRequest = R"({"model":"text-embedding-004","input":["hello world","bonjour"],"dimensions":3})";
+const char* const kEmbedPredictBody = R"({"instances":[{"content":"hello world"},{"content":"bonjour"}],"parameters":{"outputDimensionality":3}})";
+const char* const kEmbedWithTaskType = R"({"model":"text-embedding-005","input":["a","b"],"task_type":"RETRIEVAL_DOCUMENT",
+    "parameters":{"autoTruncate":false},"dimensions":8})";
+const char* const kEmbedWithTaskTypeBody = R"({"instances":[{"content":"a","task_type":"RETRIEVAL_DOCUMENT"},
+    {"content":"b","task_type":"RETRIEVAL_DOCUMENT"}],"parameters":{"autoTruncate":false,"outputDimensionality":8}})";
+const char* const kEmbedAnswer = R"({"predictions":[
+    {"embeddings":{"values":[0.25,-0.5,1.0],"statistics":{"token_count":2,"truncated":false}}},
+    {"embeddings":{"values":[0.125,0.0,-1.5],"statistics":{"token_count":3.0,"truncated":false}}}],
+    "metadata":{"billableCharacterCount":17}})";
+const char* const kEmbedOpenAi = R"({"object":"list","data":[
+    {"object":"embedding","index":0,"embedding":[0.25,-0.5,1.0]},
+    {"object":"embedding","index":1,"embedding":[0.125,0.0,-1.5]}],
+    "model":"text-embedding-004","usage":{"prompt_tokens":5,"total_tokens":5}})";
 
 QByteArray describe(const std::variant<UpstreamRequest, ApiError>& v)
 {
@@ -86,6 +106,8 @@ private Q_SLOTS:
         QTest::newRow("anthropic prefix") << "anthropic.claude-sonnet-4@20250514" << "anthropic" << "claude-sonnet-4@20250514";
         QTest::newRow("bare claude") << "claude-3-5-haiku@20241022" << "anthropic" << "claude-3-5-haiku@20241022";
         QTest::newRow("dotted gemini") << "gemini-1.5-pro-002" << "google" << "gemini-1.5-pro-002";
+        QTest::newRow("llama") << "meta.llama-3.3-70b-instruct-maas" << "meta" << "llama-3.3-70b-instruct-maas";
+        QTest::newRow("mistral") << "mistralai.mistral-small-2503" << "mistralai" << "mistral-small-2503";
     }
     void publisherFromModel()
     {
@@ -100,7 +122,7 @@ private Q_SLOTS:
 
     void badModelsAre400s()
     {
-        for (const char* model : {"meta.llama-3.1-405b-instruct-maas", "gemini/../../x", "gemini?x=1", "anthropic.", "a b"}) {
+        for (const char* model : {"endpoints.1234567890", "gemini/../../x", "gemini?x=1", "anthropic.", "a b"}) {
             const auto m = VertexProvider::parseModel(model);
             QVERIFY2(std::holds_alternative<ApiError>(m), model);
             QCOMPARE(std::get<ApiError>(m).status, 400);
@@ -292,6 +314,119 @@ private Q_SLOTS:
         j = json::parse(body.toStdString());
         QVERIFY(j["choices"][0]["message"]["content"] == "Yo");
         QCOMPARE(j["usage"]["total_tokens"].get<int>(), 4);
+    }
+
+    // Llama: Vertex's OpenAI-compatible endpoint; Mistral: rawPredict with Mistral's body. Both
+    // answer in OpenAI's shapes, so answers and streams pass through; Vertex's own errors are mapped.
+    void llamaAndMistralRequests()
+    {
+        Call c;
+        c.body["model"] = "meta.llama-3.3-70b-instruct-maas";
+        c.body["stream"] = true;
+        c.body["stream_options"] = {{"include_usage", true}};
+        auto built = c.build(*vertex_);
+        QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
+        QCOMPARE(std::get<UpstreamRequest>(built).url,
+                 QByteArray("https://us-central1-aiplatform.googleapis.com/v1/projects/proj-1/locations/us-central1/endpoints/openapi/chat/completions"));
+        json sent = json::parse(std::get<UpstreamRequest>(built).body.toStdString());
+        QVERIFY(sent["model"] == "meta/llama-3.3-70b-instruct-maas");
+        QVERIFY(sent["messages"] == c.body["messages"]);
+        QVERIFY(sent["stream_options"]["include_usage"] == true);
+        QCOMPARE(header(std::get<UpstreamRequest>(built), "authorization"), QByteArray("Bearer ya29.token"));
+
+        c.body["model"] = "mistralai.mistral-small-2503";
+        c.body["max_completion_tokens"] = 50;
+        built = c.build(*vertex_);
+        QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
+        QVERIFY(std::get<UpstreamRequest>(built).url.endsWith("/locations/us-central1/publishers/mistralai/models/mistral-small-2503:streamRawPredict"));
+        sent = json::parse(std::get<UpstreamRequest>(built).body.toStdString());
+        QVERIFY(sent["model"] == "mistral-small-2503");
+        QVERIFY(sent["max_tokens"] == 50);
+        QVERIFY(!sent.contains("max_completion_tokens") && !sent.contains("stream_options"));
+        c.body.erase("stream");
+        built = c.build(*vertex_);
+        QVERIFY(std::get<UpstreamRequest>(built).url.endsWith(":rawPredict"));
+
+        ResponseContext ctx(Endpoint::ChatCompletions);
+        ctx.model = "mistralai.mistral-small-2503";
+        QVERIFY(!vertex_->makeStreamMapper(ctx));
+        int status = 429;
+        QByteArray body = kVertexQuotaError;
+        vertex_->mapResponse(ctx, status, body);
+        QVERIFY(json::parse(body.toStdString())["error"]["code"] == "RESOURCE_EXHAUSTED");
+        status = 200;
+        body = kOpenAiAnswer;
+        vertex_->mapResponse(ctx, status, body);
+        QCOMPARE(body, QByteArray(kOpenAiAnswer));
+    }
+
+    void embeddingsGoToPredict()
+    {
+        Call c;
+        c.endpoint = Endpoint::Embeddings;
+        c.body = json::parse(kEmbedRequest);
+        auto built = c.build(*vertex_);
+        QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
+        const auto& r = std::get<UpstreamRequest>(built);
+        QCOMPARE(r.url, QByteArray("https://us-central1-aiplatform.googleapis.com/v1/projects/proj-1/locations/us-central1"
+                                   "/publishers/google/models/text-embedding-004:predict"));
+        QCOMPARE(header(r, "authorization"), QByteArray("Bearer ya29.token"));
+        QVERIFY(json::parse(r.body.toStdString()) == json::parse(kEmbedPredictBody));
+
+        c.body = {{"model", "google.text-multilingual-embedding-002"}, {"input", "hola"}};
+        built = c.build(*vertex_);
+        QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
+        QVERIFY(std::get<UpstreamRequest>(built).url.endsWith("/publishers/google/models/text-multilingual-embedding-002:predict"));
+        QVERIFY(json::parse(std::get<UpstreamRequest>(built).body.toStdString()) == json::parse("{\"instances\":[{\"content\":\"hola\"}]}"));
+
+        // Portkey's extras: task_type on every instance, Vertex's own parameters kept.
+        c.body = json::parse(kEmbedWithTaskType);
+        built = c.build(*vertex_);
+        QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
+        QVERIFY(json::parse(std::get<UpstreamRequest>(built).body.toStdString()) == json::parse(kEmbedWithTaskTypeBody));
+
+        // Claude has no embeddings; token arrays, empty input and odd extras are refused before any call.
+        for (const json& bad : {json{{"model", "anthropic.claude-sonnet-4@20250514"}, {"input", "x"}},
+                                json{{"model", "text-embedding-004"}, {"input", json::array({json::array({1, 2})})}},
+                                json{{"model", "text-embedding-004"}, {"input", json::array()}},
+                                json{{"model", "text-embedding-004"}, {"input", "x"}, {"task_type", 3}},
+                                json{{"model", "text-embedding-004"}, {"input", "x"}, {"parameters", "auto"}}}) {
+            c.body = bad;
+            built = c.build(*vertex_);
+            QVERIFY2(std::holds_alternative<ApiError>(built), bad.dump().c_str());
+            QCOMPARE(std::get<ApiError>(built).status, 400);
+            QVERIFY(!std::get<ApiError>(built).param.isEmpty());
+        }
+    }
+
+    void embeddingsAnswerInOpenAiShape()
+    {
+        ResponseContext ctx(Endpoint::Embeddings);
+        ctx.model = "text-embedding-004";
+        int status = 200;
+        QByteArray body = kEmbedAnswer;
+        vertex_->mapResponse(ctx, status, body);
+        QCOMPARE(status, 200);
+        QVERIFY2(json::parse(body.toStdString()) == json::parse(kEmbedOpenAi), body.constData());
+
+        ctx.base64Embeddings = true;   // float32 little-endian: 0.25 -0.5 1.0
+        body = kEmbedAnswer;
+        vertex_->mapResponse(ctx, status, body);
+        const json j = json::parse(body.toStdString());
+        QCOMPARE(QByteArray::fromStdString(j["data"][0]["embedding"].get<std::string>()),
+                 QByteArray::fromHex("0000803e000000bf0000803f").toBase64());
+
+        status = 429;
+        body = kVertexQuotaError;
+        vertex_->mapResponse(ctx, status, body);
+        QCOMPARE(status, 429);
+        QVERIFY(json::parse(body.toStdString())["error"]["code"] == "RESOURCE_EXHAUSTED");
+
+        status = 200;
+        body = "{\"candidates\":[]}";
+        vertex_->mapResponse(ctx, status, body);
+        QCOMPARE(status, 502);
+        QVERIFY(json::parse(body.toStdString())["error"]["code"] == "invalid_upstream_response");
     }
 
 private:

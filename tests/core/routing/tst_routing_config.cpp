@@ -313,8 +313,17 @@ void TestRoutingConfig::providerOptions()
     QVERIFY(v.config->root.providerOptions["vertex_service_account_json"].is_object());
 
     const auto bad = parse(R"({"provider": "vertex-ai", "vertex_project_id": "p"})");
-    QVERIFY2(hasIssue(bad.errors, "config: provider 'vertex-ai' needs 'vertex_region' and 'vertex_project_id' or 'vertex_service_account_json'"),
+    QVERIFY2(hasIssue(bad.errors, "config: provider 'vertex-ai' needs 'vertex_region' and 'vertex_project_id' or 'vertex_service_account_json' "
+                                         "(or a 'virtual_key' that holds them)"),
              joined(bad.errors).constData());
+    // A virtual key may hold the region and project: checked when a request uses the target.
+    const ConfigParseResult keyed = parse(QByteArray(R"({"strategy": {"mode": "fallback"}, "targets": [
+        {"provider": "vertex-ai", "virtual_key": "vx-prod"}, {"provider": "vertex-ai", "vertex_region": "us-central1"}]})"));
+    QVERIFY2(!keyed.config, "the second target, without a key, still needs its project");
+    QVERIFY2(hasIssueContaining(keyed.errors, "targets[1]: provider 'vertex-ai' needs 'vertex_region'"), joined(keyed.errors).constData());
+    QVERIFY2(!hasIssueContaining(keyed.errors, "targets[0]"), joined(keyed.errors).constData());
+    const ConfigParseResult keyOnly = parse(R"({"provider": "vertex-ai", "virtual_key": "vx-prod"})");
+    REQUIRE_VALID(keyOnly);
     // Provider-family prefixes are open-ended: an aws_* name is kept as a provider option, typo or not.
     const ConfigParseResult family = parse(QByteArray(R"({"provider": "bedrock", "aws_regin": "us-east-1"})"));
     REQUIRE_VALID(family);
