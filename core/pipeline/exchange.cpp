@@ -449,6 +449,7 @@ void Exchange::onEmbedding(CacheEmbedder::Result r, double startMs)
 
 void Exchange::startUpstream(UpstreamRequest&& request)
 {
+    framer_.reset();
     const LeafPlan& plan = plan_;
     UpstreamRequest up = std::move(request);
     attemptStartMs_ = elapsedMs();   // after an embedding call, the provider call starts now
@@ -619,6 +620,7 @@ void Exchange::onUpstreamData(QByteArrayView data)
             mapped = streamMapper_->map(data);
             data = mapped;
         }
+        data = framer_.push(data);   // whole events only: a cut-off stream never shows half of one
         if (data.isEmpty())
             return;
         if (!committed_) {
@@ -676,8 +678,10 @@ void Exchange::onUpstreamDone(const TransferResult& result)
     if (streaming_) {
         if (!committed_)
             commitStreamHead();   // an empty stream
-        if (streamMapper_) {
-            const QByteArray rest = streamMapper_->finish();
+        QByteArray rest = framer_.takeRest();   // a last event without its blank line: relayed as sent
+        if (streamMapper_)
+            rest += streamMapper_->finish();
+        if (!rest.isEmpty()) {
             captureResponse(rest);
             writer_->sendBody(rest);
         }

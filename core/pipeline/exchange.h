@@ -9,6 +9,7 @@
 #include "cache/request_cache.h"
 #include "http/request_handler.h"
 #include "observability/request_record.h"
+#include "pipeline/sse_event_framer.h"
 #include "pipeline/api_error.h"
 #include "pipeline/client_options.h"
 #include "pipeline/pipeline_context.h"
@@ -116,6 +117,7 @@ private:
     int upstreamStatus_ = 0;
     HeaderList upstreamHeaders_;
     QByteArray upstreamBody_;      // whole answer when not streaming
+    SseEventFramer framer_;        // relays a stream's complete events only
     QByteArray streamTail_;        // end of a stream, where the usage chunk is
     QTimer attemptTimer_;          // request_timeout: attempt start -> response headers
     QTimer firstTokenTimer_;       // first_token_timeout: headers -> first body byte of a stream

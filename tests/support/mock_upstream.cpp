@@ -422,8 +422,10 @@ void MockUpstream::respond(QTcpSocket* socket, const Received& request)
         QList<QByteArray> events = !tool.empty() ? toolEvents(model, tool, flagAt(body, "/stream_options/include_usage"))
                                                  : sseEvents(ep == "chat/completions", model,
                                                              flagAt(body, "/stream_options/include_usage"));
-        if (route.resetMid)
-            events.resize(2);
+        if (route.resetMid) {   // two whole events and the first half of the third
+            events.resize(3);
+            events[2] = events[2].left(events[2].size() / 2);
+        }
         return streamStep(socket, events, route.paceMs, route.resetMid);
     }
     if (ep == "embeddings" && model.rfind("words-", 0) == 0)

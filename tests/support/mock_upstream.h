@@ -11,7 +11,7 @@
 //   /stall/v1/...           never answers and keeps the socket open
 //   /hold/v1/...            answers normally, but only when releaseHeld() is called
 //   /reset/v1/...           abort()s the socket right after reading the request
-//   /resetmid/v1/...        streams headers and 2 SSE events (unstreamed: half the JSON), then abort()s
+//   /resetmid/v1/...        streams headers, 2 SSE events and half of a third (unstreamed: half the JSON), then abort()s
 //   /pace/<ms>/v1/...       streams the SSE events <ms> apart
 //   /openai/deployments/<d>/..., /openai/v1/...   Azure OpenAI's paths, answered like /v1/...
 // An embeddings request for a model named "words-<n>" gets a deterministic <n>-dimension bag-of-words
