@@ -742,10 +742,10 @@ void Exchange::onDeadline()
     if (done_)
         return;
     walker_->abandon();
-    cancelTransfer();
-    attemptDone_ = nullptr;
     const ApiError e = ApiError::timeout(504, QStringLiteral("The request exceeded the config's total_timeout of %1ms.")
                                                   .arg(config_->root.totalTimeoutMs.value_or(0)));
+    cutAttempt(e.status, e.message);
+    attemptDone_ = nullptr;
     record_.targetPath = QString::fromStdString(plan_.path);
     if (committed_) {
         failStream(e);
@@ -765,6 +765,10 @@ ApiError Exchange::transportError(const TransferResult& r) const
             return ApiError::timeout(408, QStringLiteral("Request exceeded the timeout sent in the request: %1ms (x-portkey-request-timeout).")
                                               .arg(options_.requestTimeoutMs));
         }
+        // A config request_timeout no longer than the connect timeout is the connect timeout too
+        // (startUpstream): curl may see it first, but it is the same 408 as the attempt timer's.
+        if (const int ms = plan_.settings.requestTimeoutMs.value_or(0); ms > 0 && ms <= ctx_.settings.upstreamConnectTimeoutMs)
+            return ApiError::timeout(408, QStringLiteral("Request exceeded the timeout sent in the request: %1ms.").arg(ms));
         return ApiError::timeout(504, QStringLiteral("Timed out %1 %2 at %3.")
                                           .arg(r.error == TransferResult::Error::ConnectTimeout ? QStringLiteral("connecting to") : QStringLiteral("waiting for"), who, where));
     case TransferResult::Error::ConnectFailed:
@@ -845,13 +849,24 @@ void Exchange::cancelTransfer()
     firstTokenTimer_.stop();
 }
 
+void Exchange::cutAttempt(int status, const QString& why)
+{
+    const bool calling = transferActive_;
+    cancelTransfer();
+    if (!calling)
+        return;
+    // The call was made: the record counts it, cut short (a stream keeps the status it had).
+    record_.upstreamMs += elapsedMs() - attemptStartMs_;
+    logAttempt(committed_ ? upstreamStatus_ : status, why);
+}
+
 void Exchange::onClientAbort()
 {
     if (done_)
         return;
     if (walker_)
         walker_->abandon();
-    cancelTransfer();
+    cutAttempt(499, QStringLiteral("Cancelled: the client closed the connection."));
     attemptDone_ = nullptr;
     record_.status = 499;   // client closed the request (the nginx convention)
     record_.errorType = QStringLiteral("client_disconnected");
