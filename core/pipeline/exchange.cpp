@@ -13,6 +13,7 @@
 #include "pipeline/anthropic_passthrough.h"
 #include "pipeline/gateway_access.h"
 #include "pipeline/id_generator.h"
+#include "providers/json_fields.h"
 #include "providers/provider_registry.h"
 #include "routing/config_set.h"
 
@@ -26,6 +27,9 @@ namespace {
 
 constexpr qsizetype kMaxBufferedResponse = 256 * 1024 * 1024;   // a whole (non-streamed) answer
 constexpr qsizetype kStreamTailBytes = 16 * 1024;
+// Parsing and destroying JSON are iterative, but copies and dump() recurse: a client's nesting depth
+// must not decide how deep the gateway thread's stack goes. No real request comes near this.
+constexpr int kMaxBodyDepth = 256;
 constexpr qint64 kHighWaterBytes = 1024 * 1024;   // client output buffered before the upstream is paused
 
 bool isHopByHop(const QByteArray& name)
@@ -216,6 +220,8 @@ std::optional<ApiError> Exchange::readBody()
     bodyParsed_ = true;
     if (!body_.is_object())
         return ApiError::badRequest(QStringLiteral("The request body must be a JSON object."), QStringLiteral("invalid_json"));
+    if (json_fields::nestedDeeperThan(body_, kMaxBodyDepth))
+        return ApiError::badRequest(QStringLiteral("The request body nests deeper than %1 levels.").arg(kMaxBodyDepth), QStringLiteral("invalid_json"));
     if (const auto m = body_.find("model"); m != body_.end()) {
         if (!m->is_string())
             return ApiError::badRequest(QStringLiteral("'model' must be a string."), QStringLiteral("invalid_type"), QStringLiteral("model"));
@@ -742,10 +748,10 @@ void Exchange::onDeadline()
     if (done_)
         return;
     walker_->abandon();
-    cancelTransfer();
-    attemptDone_ = nullptr;
     const ApiError e = ApiError::timeout(504, QStringLiteral("The request exceeded the config's total_timeout of %1ms.")
                                                   .arg(config_->root.totalTimeoutMs.value_or(0)));
+    cutAttempt(e.status, e.message);
+    attemptDone_ = nullptr;
     record_.targetPath = QString::fromStdString(plan_.path);
     if (committed_) {
         failStream(e);
@@ -765,6 +771,10 @@ ApiError Exchange::transportError(const TransferResult& r) const
             return ApiError::timeout(408, QStringLiteral("Request exceeded the timeout sent in the request: %1ms (x-portkey-request-timeout).")
                                               .arg(options_.requestTimeoutMs));
         }
+        // A config request_timeout no longer than the connect timeout is the connect timeout too
+        // (startUpstream): curl may see it first, but it is the same 408 as the attempt timer's.
+        if (const int ms = plan_.settings.requestTimeoutMs.value_or(0); ms > 0 && ms <= ctx_.settings.upstreamConnectTimeoutMs)
+            return ApiError::timeout(408, QStringLiteral("Request exceeded the timeout sent in the request: %1ms.").arg(ms));
         return ApiError::timeout(504, QStringLiteral("Timed out %1 %2 at %3.")
                                           .arg(r.error == TransferResult::Error::ConnectTimeout ? QStringLiteral("connecting to") : QStringLiteral("waiting for"), who, where));
     case TransferResult::Error::ConnectFailed:
@@ -845,13 +855,24 @@ void Exchange::cancelTransfer()
     firstTokenTimer_.stop();
 }
 
+void Exchange::cutAttempt(int status, const QString& why)
+{
+    const bool calling = transferActive_;
+    cancelTransfer();
+    if (!calling)
+        return;
+    // The call was made: the record counts it, cut short (a stream keeps the status it had).
+    record_.upstreamMs += elapsedMs() - attemptStartMs_;
+    logAttempt(committed_ ? upstreamStatus_ : status, why);
+}
+
 void Exchange::onClientAbort()
 {
     if (done_)
         return;
     if (walker_)
         walker_->abandon();
-    cancelTransfer();
+    cutAttempt(499, QStringLiteral("Cancelled: the client closed the connection."));
     attemptDone_ = nullptr;
     record_.status = 499;   // client closed the request (the nginx convention)
     record_.errorType = QStringLiteral("client_disconnected");

@@ -73,6 +73,7 @@ private:
     void failStream(const ApiError& error);
     void onClientAbort();
     void cancelTransfer();
+    void cutAttempt(int status, const QString& why);   // cancelTransfer(), logging a call in progress
     void complete();
     HeaderList responseHeaders(const HeaderList* upstream, const QString& path, int retryCount) const;
     ApiError transportError(const TransferResult& result) const;

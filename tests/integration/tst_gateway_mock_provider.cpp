@@ -283,6 +283,7 @@ void TestGatewayMockProvider::oddlyTypedFieldsNeverGive5xx_data()
     QTest::newRow("no messages") << cc << QByteArray(R"({"model":"mock-gpt"})");
     QTest::newRow("prompt number") << QByteArray("/v1/completions") << QByteArray(R"({"model":"mock-gpt","prompt":42})");
     QTest::newRow("deep nesting") << cc << (QByteArray(R"({"model":"mock-gpt","messages":)") + QByteArray(5000, '[') + QByteArray(5000, ']') + "}");
+    QTest::newRow("hostile nesting") << cc << (QByteArray(R"({"model":"mock-gpt","messages":)") + QByteArray(400000, '[') + QByteArray(400000, ']') + "}");
     QTest::newRow("model empty") << cc << QByteArray(R"({"model":"","messages":[{"role":"user","content":"x"}]})");
     QTest::newRow("model only directive") << cc << QByteArray(R"({"model":"@latency=1","messages":[{"role":"user","content":"x"}]})");
 }

@@ -96,7 +96,7 @@ Parse parseRequest(QByteArray& buf, MockUpstream::Received& out, bool& keepAlive
 // The scenario encoded in the path prefixes; an empty endpoint means "unknown path".
 struct Route {
     int status = 0, delayMs = 0, paceMs = 0;  // status: from /status/<code> or /text/<code>
-    bool text = false, stall = false, hold = false, reset = false, resetMid = false;
+    bool text = false, stall = false, hold = false, reset = false, resetMid = false, stallMid = false;
     QByteArray endpoint;  // what follows /v1/, e.g. "chat/completions"
 };
 
@@ -129,6 +129,8 @@ Route parseRoute(const QByteArray& target)
             r.hold = true;
         } else if (s == "stall" || s == "reset" || s == "resetmid") {
             (s == "stall" ? r.stall : s == "reset" ? r.reset : r.resetMid) = true;
+        } else if (s == "stallmid") {
+            r.stallMid = true;
         } else {
             return {};
         }
@@ -425,8 +427,11 @@ void MockUpstream::respond(QTcpSocket* socket, const Received& request)
         if (route.resetMid) {   // two whole events and the first half of the third
             events.resize(3);
             events[2] = events[2].left(events[2].size() / 2);
+        } else if (route.stallMid) {
+            events.resize(2);
         }
-        return streamStep(socket, events, route.paceMs, route.resetMid);
+        return streamStep(socket, events, route.paceMs,
+                          route.resetMid ? StreamEnd::Abort : route.stallMid ? StreamEnd::Stall : StreamEnd::Finish);
     }
     if (ep == "embeddings" && model.rfind("words-", 0) == 0)
         return writeSimple(socket, 200, "application/json", QByteArray::fromStdString(wordEmbeddings(body, model).dump()));
@@ -435,6 +440,10 @@ void MockUpstream::respond(QTcpSocket* socket, const Received& request)
     if (route.resetMid) {  // not streamed: cut the body in half instead
         socket->write(responseHead(200, "application/json", payload.size(), true, {}) + payload.left(payload.size() / 2));
         return abortWhenFlushed(socket);
+    }
+    if (route.stallMid) {  // half the body, then silence on an open socket
+        socket->write(responseHead(200, "application/json", payload.size(), true, {}) + payload.left(payload.size() / 2));
+        return;
     }
     writeSimple(socket, 200, "application/json", payload);
 }
@@ -448,19 +457,21 @@ void MockUpstream::writeSimple(QTcpSocket* socket, int status, const QByteArray&
 }
 
 // Sends SSE events as HTTP chunks: all at once, or one every gapMs (/pace) from a timer.
-void MockUpstream::streamStep(QTcpSocket* socket, QList<QByteArray> events, int gapMs, bool abortAtEnd)
+void MockUpstream::streamStep(QTcpSocket* socket, QList<QByteArray> events, int gapMs, StreamEnd end)
 {
     if (socket->state() != QAbstractSocket::ConnectedState)
         return;  // the client left mid-stream
     while (!events.isEmpty()) {
         socket->write(httpChunk(events.takeFirst()));
         if (gapMs > 0 && !events.isEmpty()) {
-            QTimer::singleShot(gapMs, socket, [=, this] { streamStep(socket, events, gapMs, abortAtEnd); });
+            QTimer::singleShot(gapMs, socket, [=, this] { streamStep(socket, events, gapMs, end); });
             return;
         }
     }
-    if (abortAtEnd)
+    if (end == StreamEnd::Abort)
         return abortWhenFlushed(socket);
+    if (end == StreamEnd::Stall)
+        return;  // no terminator: the stream stays open, silent
     socket->write("0\r\n\r\n");
     finishResponse(socket);
 }

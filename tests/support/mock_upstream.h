@@ -12,6 +12,7 @@
 //   /hold/v1/...            answers normally, but only when releaseHeld() is called
 //   /reset/v1/...           abort()s the socket right after reading the request
 //   /resetmid/v1/...        streams headers, 2 SSE events and half of a third (unstreamed: half the JSON), then abort()s
+//   /stallmid/v1/...        streams headers and 2 SSE events (unstreamed: half the JSON), then goes silent, socket open
 //   /pace/<ms>/v1/...       streams the SSE events <ms> apart
 //   /openai/deployments/<d>/..., /openai/v1/...   Azure OpenAI's paths, answered like /v1/...
 // An embeddings request for a model named "words-<n>" gets a deterministic <n>-dimension bag-of-words
@@ -79,7 +80,8 @@ private:
     void respond(QTcpSocket* socket, const Received& request);
     void writeSimple(QTcpSocket* socket, int status, const QByteArray& contentType, const QByteArray& body,
                      const QByteArray& extraHeaders = {});
-    void streamStep(QTcpSocket* socket, QList<QByteArray> events, int gapMs, bool abortAtEnd);
+    enum class StreamEnd { Finish, Abort, Stall };
+    void streamStep(QTcpSocket* socket, QList<QByteArray> events, int gapMs, StreamEnd end);
     void abortWhenFlushed(QTcpSocket* socket);
     void finishResponse(QTcpSocket* socket);
     void drop(QTcpSocket* socket);

@@ -1,0 +1,564 @@
+// Fault injection against real loopback upstreams, through configs with retries and fallbacks: a
+// host that does not resolve, TLS spoken to a plain-HTTP socket or to one that never answers the
+// handshake, stalls before the headers and in the middle of the body, a client that leaves mid-stream
+// or while a retry is pending, 429 storms with Retry-After from many clients at once, and garbage
+// pipelined behind a streamed call. For each:
+// the client gets a complete answer or an OpenAI-shaped error with the right status, the configured
+// retries and fallbacks are followed, the upstream connection is let go, nothing stays in flight, and
+// the request is in the SQLite request log.
+
+#include "integration_support.h"
+#include "mock_upstream.h"
+#include "scripted_http_server.h"
+
+#include "observability/log_query.h"
+#include "observability/log_store.h"
+
+#include <QHostAddress>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <vector>
+
+using namespace gatehouse;
+using namespace gatehouse::itest;
+using gatehouse::test::MockUpstream;
+using gatehouse::test::ScriptedHttpServer;
+
+namespace {
+
+constexpr int kStormClients = 16;
+
+// An OpenAI target at customHost; extra: more keys, starting with ','.
+QByteArray leaf(const QString& customHost, const QByteArray& extra = {})
+{
+    return "{\"provider\":\"openai\",\"api_key\":\"sk-fault\",\"custom_host\":\"" + customHost.toUtf8() + "\"" + extra + "}";
+}
+
+QByteArray fallback(const QList<QByteArray>& targets, const QByteArray& extra = {})
+{
+    return R"({"strategy":{"mode":"fallback"})" + extra + R"(,"targets":[)" + targets.join(',') + "]}";
+}
+
+// A rate-limited provider: the first failFirst requests (all of them when -1) get 429 with the
+// rate headers, the rest a chat answer.
+class StormUpstream : public ScriptedHttpServer {
+public:
+    int failFirst = -1;
+    QList<QPair<QByteArray, QByteArray>> rateHeaders;
+
+protected:
+    Reply answer(const Request&) override
+    {
+        Reply r;
+        if (failFirst < 0 || requestCount() <= failFirst) {
+            r.status = 429;
+            r.headers = rateHeaders;
+            r.body = R"({"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}})";
+            return r;
+        }
+        r.body = R"({"id":"chatcmpl-storm","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"after the storm"},"finish_reason":"stop"}]})";
+        return r;
+    }
+};
+
+// A socket server for TLS faults: answers the first bytes (a TLS ClientHello) in plain HTTP and
+// closes, or (silent) accepts and never says a word.
+class RawServer : public QObject {
+public:
+    explicit RawServer(bool silent) : silent_(silent)
+    {
+        QObject::connect(&server_, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* s = server_.nextPendingConnection()) {
+                ++accepted_;
+                QObject::connect(s, &QTcpSocket::disconnected, this, [this, s] { ++closed_; s->deleteLater(); });
+                if (!silent_) {
+                    QObject::connect(s, &QTcpSocket::readyRead, s, [s] {
+                        s->readAll();
+                        s->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                        s->disconnectFromHost();
+                    });
+                }
+            }
+        });
+    }
+    bool listen() { return server_.listen(QHostAddress::LocalHost, 0); }
+    QString httpsHost() const { return QStringLiteral("https://127.0.0.1:%1/v1").arg(server_.serverPort()); }
+    int accepted() const { return accepted_; }
+    int open() const { return accepted_ - closed_; }
+
+private:
+    QTcpServer server_;
+    bool silent_ = false;
+    int accepted_ = 0;
+    int closed_ = 0;
+};
+
+} // namespace
+
+class TestGatewayFaults : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void cleanupTestCase();
+
+    void unresolvableHostIsRetriedThenFallsBack();
+    void unresolvableHostWithoutFallbackGets502();
+    void tlsToPlainHttpServerGets502AndFallsBack();
+    void tlsHandshakeStallIsCutByRequestTimeout();
+    void stallBeforeHeadersTimesOutAndFallsBack();
+    void stallMidBodyIsCutByTotalTimeout();
+    void stallMidStreamEndsWithErrorEventAtDeadline();
+    void clientLeavingMidStreamCancelsTheUpstream();
+    void clientLeavingDuringRetryWaitStopsTheRetries();
+    void rateLimitStormIsRetriedAfterRetryAfter();
+    void rateLimitStormAskingTooLongIsNotWaitedOut();
+    void rateLimitStormRunsOutOfRetries();
+    void pipelinedGarbageWaitsForTheStreamBeforeIt();
+
+private:
+    QString host(const MockUpstream& up, const QString& prefix = {}) const
+    {
+        return QStringLiteral("http://127.0.0.1:%1%2/v1").arg(up.port()).arg(prefix);
+    }
+    QByteArray request(const QByteArray& config, const QByteArray& trace, bool stream = false) const
+    {
+        return httpRequest("POST", "/v1/chat/completions",
+                           {{"Content-Type", "application/json"}, {"x-portkey-config", config}, {"x-portkey-trace-id", trace}},
+                           chatBody("fault", "gpt-4o-mini", stream));
+    }
+    std::optional<HttpResponse> send(const QByteArray& config, const QByteArray& trace, int timeoutMs = 8000)
+    {
+        return roundTrip(gw_.port(), request(config, trace), timeoutMs);
+    }
+    // The request's rows in the SQLite log (exactly one expected), read back with a reader of our own.
+    std::vector<RequestRecord> logged(const QString& trace)
+    {
+        (void)QTest::qWaitFor([&] { return gw_.countByTrace(trace) > 0; }, 5000);
+        log_.flushAndWait();
+        LogReader reader;
+        if (!reader.open(log_.path()))
+            return {};
+        LogFilter f;
+        f.traceId = trace;
+        return reader.query(f, 100).rows;
+    }
+    int inFlight()
+    {
+        const auto r = roundTrip(gw_.port(), httpRequest("GET", "/health", {}));
+        return r && r->status == 200 ? r->json().value("in_flight", -1) : -1;
+    }
+
+    QTemporaryDir dir_;
+    LogStore log_;
+    GatewayHarness gw_;
+    std::unique_ptr<MockUpstream> up_;   // answers normally: the fallback target
+};
+
+void TestGatewayFaults::initTestCase()
+{
+    QVERIFY(dir_.isValid());
+    QString error;
+    QVERIFY2(log_.open(dir_.filePath(QStringLiteral("requests.db")), &error), qPrintable(error));
+    QObject::connect(&gw_.service(), &GatewayService::recordsReady, &log_, &LogStore::append);
+    GatewaySettings s = testSettings();
+    s.upstreamConnectTimeoutMs = 3000;
+    QVERIFY(gw_.start(s));
+}
+
+void TestGatewayFaults::init()
+{
+    up_ = std::make_unique<MockUpstream>();
+    QVERIFY(up_->listen());
+    gw_.clearRecords();
+}
+
+void TestGatewayFaults::cleanup()
+{
+    // Whatever happened, the gateway is up and holds nothing.
+    QTRY_COMPARE_WITH_TIMEOUT(inFlight(), 0, 3000);
+    up_.reset();
+}
+
+void TestGatewayFaults::cleanupTestCase()
+{
+    gw_.service().stopAndWait();
+    log_.close();
+}
+
+void TestGatewayFaults::unresolvableHostIsRetriedThenFallsBack()
+{
+    const QByteArray config = fallback({leaf(QStringLiteral("http://no-such-host.invalid/v1"),
+                                             R"(,"retry":{"attempts":1,"on_status_codes":[502]})"),
+                                        leaf(host(*up_))});
+    const auto r = send(config, "fault-dns-fallback");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->json()["choices"][0]["message"]["content"].get<std::string>(), std::string("Hello from mock upstream"));
+    QCOMPARE(r->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
+    QCOMPARE(up_->requestCount(), 1);
+
+    const auto rows = logged(QStringLiteral("fault-dns-fallback"));
+    QCOMPARE(int(rows.size()), 1);
+    const RequestRecord& rec = rows.front();
+    QCOMPARE(rec.status, 200);
+    QVERIFY(rec.fallbackUsed);
+    QCOMPARE(rec.attempts, 3);   // the unresolvable target, its one retry, then the fallback
+    QCOMPARE(int(rec.attemptLog.size()), 3);
+    for (int i = 0; i < 2; ++i) {
+        QCOMPARE(rec.attemptLog[i].path, QStringLiteral("config.targets[0]"));
+        QCOMPARE(rec.attemptLog[i].status, 502);
+        QVERIFY2(rec.attemptLog[i].error.contains(QStringLiteral("Could not reach")), qPrintable(rec.attemptLog[i].error));
+    }
+    QCOMPARE(rec.attemptLog[2].path, QStringLiteral("config.targets[1]"));
+    QCOMPARE(rec.attemptLog[2].status, 200);
+}
+
+void TestGatewayFaults::unresolvableHostWithoutFallbackGets502()
+{
+    const auto r = roundTrip(gw_.port(), httpRequest("POST", "/v1/chat/completions",
+                                                     openAiHeaders(QStringLiteral("http://no-such-host.invalid/v1"),
+                                                                   {{"x-portkey-trace-id", "fault-dns-alone"}}),
+                                                     chatBody("nowhere", "gpt-4o-mini")),
+                             8000);
+    QVERIFY(r);
+    const QString problem = openAiErrorProblem(*r, 502, QStringLiteral("upstream_unreachable"));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const std::string message = r->json()["error"]["message"].get<std::string>();
+    QVERIFY2(message.find("no-such-host.invalid") != std::string::npos, message.c_str());
+    QVERIFY(!r->raw.contains("sk-test"));
+
+    const auto rows = logged(QStringLiteral("fault-dns-alone"));
+    QCOMPARE(int(rows.size()), 1);
+    QCOMPARE(rows.front().status, 502);
+    QCOMPARE(rows.front().provider, QStringLiteral("openai"));
+    QVERIFY(!rows.front().errorMessage.isEmpty());
+}
+
+void TestGatewayFaults::tlsToPlainHttpServerGets502AndFallsBack()
+{
+    RawServer plain(false);
+    QVERIFY(plain.listen());
+
+    // Alone: a clear TLS error.
+    const auto r = roundTrip(gw_.port(), httpRequest("POST", "/v1/chat/completions",
+                                                     openAiHeaders(plain.httpsHost(), {{"x-portkey-trace-id", "fault-tls-alone"}}),
+                                                     chatBody("tls", "gpt-4o-mini")));
+    QVERIFY(r);
+    const QString problem = openAiErrorProblem(*r, 502, QStringLiteral("upstream_tls_error"));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(plain.accepted(), 1);
+    auto rows = logged(QStringLiteral("fault-tls-alone"));
+    QCOMPARE(int(rows.size()), 1);
+    QCOMPARE(rows.front().status, 502);
+
+    // In a fallback: the next target answers.
+    const auto f = send(fallback({leaf(plain.httpsHost()), leaf(host(*up_))}), "fault-tls-fallback");
+    QVERIFY(f);
+    QCOMPARE(f->status, 200);
+    QCOMPARE(f->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
+    rows = logged(QStringLiteral("fault-tls-fallback"));
+    QCOMPARE(int(rows.size()), 1);
+    QVERIFY(rows.front().fallbackUsed);
+    QCOMPARE(int(rows.front().attemptLog.size()), 2);
+    QCOMPARE(rows.front().attemptLog[0].status, 502);
+    QVERIFY2(rows.front().attemptLog[0].error.contains(QStringLiteral("TLS")), qPrintable(rows.front().attemptLog[0].error));
+    QTRY_COMPARE_WITH_TIMEOUT(plain.open(), 0, 3000);
+}
+
+void TestGatewayFaults::tlsHandshakeStallIsCutByRequestTimeout()
+{
+    // The socket accepts and never answers the ClientHello: request_timeout bounds the handshake too.
+    RawServer silent(true);
+    QVERIFY(silent.listen());
+    const auto r = send(fallback({leaf(silent.httpsHost(), R"(,"request_timeout":300)"), leaf(host(*up_))}), "fault-tls-stall");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
+    const auto rows = logged(QStringLiteral("fault-tls-stall"));
+    QCOMPARE(int(rows.size()), 1);
+    QCOMPARE(int(rows.front().attemptLog.size()), 2);
+    // 408 whether the attempt timer or the transport's connect timeout (clamped to it) fires first
+    QCOMPARE(rows.front().attemptLog[0].status, 408);
+    QVERIFY2(rows.front().attemptLog[0].error.contains(QStringLiteral("300ms")), qPrintable(rows.front().attemptLog[0].error));
+    QCOMPARE(silent.accepted(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(silent.open(), 0, 3000);   // the gateway hung up on it
+}
+
+void TestGatewayFaults::stallBeforeHeadersTimesOutAndFallsBack()
+{
+    MockUpstream stalling;
+    QVERIFY(stalling.listen());
+    const QByteArray config = fallback({leaf(host(stalling, QStringLiteral("/stall"))), leaf(host(*up_))},
+                                       R"(,"request_timeout":300)");
+    const auto r = send(config, "fault-stall-head");
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
+    QCOMPARE(stalling.requestCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(stalling.openConnections(), 0, 3000);   // the timed-out call was hung up
+
+    const auto rows = logged(QStringLiteral("fault-stall-head"));
+    QCOMPARE(int(rows.size()), 1);
+    const RequestRecord& rec = rows.front();
+    QCOMPARE(rec.status, 200);
+    QVERIFY(rec.fallbackUsed);
+    QCOMPARE(int(rec.attemptLog.size()), 2);
+    QCOMPARE(rec.attemptLog[0].status, 408);
+    QVERIFY2(rec.attemptLog[0].error.contains(QStringLiteral("300ms")), qPrintable(rec.attemptLog[0].error));
+    QCOMPARE(rec.attemptLog[1].status, 200);
+
+    // Without a fallback the client gets the 408 itself.
+    const auto alone = send(fallback({leaf(host(stalling, QStringLiteral("/stall")))}, R"(,"request_timeout":300)"), "fault-stall-head-alone");
+    QVERIFY(alone);
+    const QString problem = openAiErrorProblem(*alone, 408, QStringLiteral("timeout"));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTRY_COMPARE_WITH_TIMEOUT(stalling.openConnections(), 0, 3000);
+    QCOMPARE(int(logged(QStringLiteral("fault-stall-head-alone")).size()), 1);
+}
+
+void TestGatewayFaults::stallMidBodyIsCutByTotalTimeout()
+{
+    // Headers and half the JSON, then silence: request_timeout (head only, as in Portkey) no longer
+    // applies; total_timeout does.
+    MockUpstream stalling;
+    QVERIFY(stalling.listen());
+    const auto r = send(fallback({leaf(host(stalling, QStringLiteral("/stallmid")))}, R"(,"request_timeout":5000,"total_timeout":400)"),
+                        "fault-stall-body");
+    QVERIFY(r);
+    const QString problem = openAiErrorProblem(*r, 504, QStringLiteral("timeout"));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY2(r->json()["error"]["message"].get<std::string>().find("total_timeout") != std::string::npos, r->body.constData());
+    QTRY_COMPARE_WITH_TIMEOUT(stalling.openConnections(), 0, 3000);
+
+    const auto rows = logged(QStringLiteral("fault-stall-body"));
+    QCOMPARE(int(rows.size()), 1);
+    QCOMPARE(rows.front().status, 504);
+    QCOMPARE(rows.front().errorType, QStringLiteral("timeout_error"));
+    QCOMPARE(rows.front().attempts, 1);
+    QCOMPARE(int(rows.front().attemptLog.size()), 1);
+    QCOMPARE(rows.front().attemptLog[0].status, 504);
+}
+
+void TestGatewayFaults::stallMidStreamEndsWithErrorEventAtDeadline()
+{
+    MockUpstream stalling;
+    QVERIFY(stalling.listen());
+    RawHttpClient c;
+    QVERIFY(c.connectTo(gw_.port()));
+    c.send(request(fallback({leaf(host(stalling, QStringLiteral("/stallmid")))}, R"(,"total_timeout":400)"),
+                   "fault-stall-stream", true));
+    const auto r = c.readResponse(5000);
+    QVERIFY2(r, c.allReceived().constData());
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->chunkedTerminatorSeen);   // a clean end, not a cut connection
+    const QList<SseEvent> events = sseEvents(*r);
+    QCOMPARE(events.size(), 3);
+    QVERIFY(events[1].data.contains("\"content\":\"Hello\""));
+    const auto err = nlohmann::json::parse(events[2].data.constBegin(), events[2].data.constEnd(), nullptr, false);
+    QVERIFY2(err.is_object() && err.contains("error") && err["error"]["code"] == "timeout", events[2].data.constData());
+    QVERIFY(!r->body.contains("[DONE]"));
+    QTRY_COMPARE_WITH_TIMEOUT(stalling.openConnections(), 0, 3000);
+    QVERIFY(!c.isClosed());   // and the client's connection is still good
+
+    const auto rows = logged(QStringLiteral("fault-stall-stream"));
+    QCOMPARE(int(rows.size()), 1);
+    QCOMPARE(rows.front().status, 200);
+    QVERIFY(rows.front().stream);
+    QVERIFY2(rows.front().errorMessage.contains(QStringLiteral("total_timeout")), qPrintable(rows.front().errorMessage));
+}
+
+void TestGatewayFaults::clientLeavingMidStreamCancelsTheUpstream()
+{
+    MockUpstream slow;
+    QVERIFY(slow.listen());
+    {
+        RawHttpClient c;
+        QVERIFY(c.connectTo(gw_.port()));
+        c.send(request(fallback({leaf(host(slow, QStringLiteral("/pace/300")))}), "fault-client-leaves", true));
+        QVERIFY(c.waitForUnreadContaining("data: ", 3000));
+        QCOMPARE(slow.openConnections(), 1);
+        c.abort();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(slow.openConnections(), 0, 3000);
+    const auto rows = logged(QStringLiteral("fault-client-leaves"));
+    QCOMPARE(int(rows.size()), 1);
+    const RequestRecord& rec = rows.front();
+    QCOMPARE(rec.status, 499);
+    QCOMPARE(rec.errorType, QStringLiteral("client_disconnected"));
+    QVERIFY(rec.stream);
+    QVERIFY(rec.responseBytes > 0);   // part of the stream had been sent
+    QCOMPARE(rec.attempts, 1);        // the cut call still counts
+    QCOMPARE(int(rec.attemptLog.size()), 1);
+    QVERIFY2(rec.attemptLog[0].error.contains(QStringLiteral("client closed")), qPrintable(rec.attemptLog[0].error));
+    const auto metrics = roundTrip(gw_.port(), httpRequest("GET", "/metrics", {}));
+    QVERIFY(metrics);
+    QVERIFY2(metrics->body.contains("\ngatehouse_in_flight_requests 0\n"), metrics->body.constData());
+}
+
+void TestGatewayFaults::clientLeavingDuringRetryWaitStopsTheRetries()
+{
+    // The provider asks for a 1 s pause; the client leaves during it: no retry may follow.
+    MockUpstream limited;
+    QVERIFY(limited.listen());
+    const QByteArray config = fallback({leaf(host(limited, QStringLiteral("/status/429")),
+                                             R"(,"retry":{"attempts":3,"on_status_codes":[429],"use_retry_after_header":true})")});
+    {
+        RawHttpClient c;
+        QVERIFY(c.connectTo(gw_.port()));
+        c.send(request(config, "fault-leave-in-wait"));
+        QTRY_COMPARE_WITH_TIMEOUT(limited.requestCount(), 1, 3000);
+        QTest::qWait(200);   // the 429 is in: the gateway is waiting out its second
+        c.abort();
+    }
+    const auto rows = logged(QStringLiteral("fault-leave-in-wait"));
+    QCOMPARE(int(rows.size()), 1);
+    QCOMPARE(rows.front().status, 499);
+    QCOMPARE(rows.front().attempts, 1);
+    QCOMPARE(int(rows.front().attemptLog.size()), 1);
+    QCOMPARE(rows.front().attemptLog[0].status, 429);
+    QTest::qWait(1300);   // past the moment the retry was due
+    QCOMPARE(limited.requestCount(), 1);
+}
+
+void TestGatewayFaults::rateLimitStormIsRetriedAfterRetryAfter()
+{
+    // Every client's first call meets the storm; each waits the second the provider asks for, then
+    // gets through.
+    StormUpstream storm;
+    QVERIFY(storm.listen());
+    storm.failFirst = kStormClients;
+    storm.rateHeaders = {{"Retry-After", "1"}};
+    const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
+                                             R"(,"retry":{"attempts":2,"on_status_codes":[429],"use_retry_after_header":true})")});
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
+    for (int i = 0; i < kStormClients; ++i) {
+        clients.push_back(std::make_unique<RawHttpClient>());
+        QVERIFY(clients.back()->connectTo(gw_.port()));
+        clients.back()->send(request(config, "fault-storm-" + QByteArray::number(i)));
+    }
+    for (int i = 0; i < kStormClients; ++i) {
+        const auto r = clients[std::size_t(i)]->readResponse(8000);
+        QVERIFY2(r, qPrintable(QString::number(i)));
+        QCOMPARE(r->status, 200);
+        QCOMPARE(r->header("x-portkey-retry-attempt-count"), QByteArray("1"));
+        QCOMPARE(r->json()["choices"][0]["message"]["content"].get<std::string>(), std::string("after the storm"));
+    }
+    QCOMPARE(storm.requestCount(), 2 * kStormClients);
+    for (int i = 0; i < kStormClients; ++i) {
+        const auto rows = logged(QStringLiteral("fault-storm-%1").arg(i));
+        QCOMPARE(int(rows.size()), 1);
+        const RequestRecord& rec = rows.front();
+        QCOMPARE(rec.status, 200);
+        QCOMPARE(rec.attempts, 2);
+        QCOMPARE(rec.retries, 1);
+        QCOMPARE(int(rec.attemptLog.size()), 2);
+        QCOMPARE(rec.attemptLog[0].status, 429);
+        // The retry started no earlier than the asked second after the 429 arrived.
+        const double waited = rec.attemptLog[1].startMs - (rec.attemptLog[0].startMs + rec.attemptLog[0].latencyMs);
+        QVERIFY2(waited >= 995, qPrintable(QString::number(waited)));
+    }
+}
+
+void TestGatewayFaults::rateLimitStormAskingTooLongIsNotWaitedOut()
+{
+    // Retry-After beyond the 60 s bound: no retry, every client gets the 429 (and the hint) at once.
+    StormUpstream storm;
+    QVERIFY(storm.listen());
+    storm.rateHeaders = {{"Retry-After", "120"}};
+    const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
+                                             R"(,"retry":{"attempts":3,"on_status_codes":[429],"use_retry_after_header":true})")});
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
+    for (int i = 0; i < kStormClients; ++i) {
+        clients.push_back(std::make_unique<RawHttpClient>());
+        QVERIFY(clients.back()->connectTo(gw_.port()));
+        clients.back()->send(request(config, "fault-storm-long-" + QByteArray::number(i)));
+    }
+    for (int i = 0; i < kStormClients; ++i) {
+        const auto r = clients[std::size_t(i)]->readResponse(5000);
+        QVERIFY2(r, qPrintable(QString::number(i)));
+        const QString problem = openAiErrorProblem(*r, 429, QStringLiteral("rate_limit_exceeded"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QCOMPARE(r->header("retry-after"), QByteArray("120"));
+        QCOMPARE(r->header("x-portkey-retry-attempt-count"), QByteArray("-1"));
+    }
+    QCOMPARE(storm.requestCount(), kStormClients);
+    for (int i = 0; i < kStormClients; ++i) {
+        const auto rows = logged(QStringLiteral("fault-storm-long-%1").arg(i));
+        QCOMPARE(int(rows.size()), 1);
+        QCOMPARE(rows.front().status, 429);
+        QCOMPARE(rows.front().attempts, 1);
+        QCOMPARE(rows.front().retries, -1);
+    }
+}
+
+void TestGatewayFaults::rateLimitStormRunsOutOfRetries()
+{
+    // A storm that does not pass: each client gets exactly attempts + 1 calls, then the 429.
+    StormUpstream storm;
+    QVERIFY(storm.listen());
+    storm.rateHeaders = {{"retry-after-ms", "20"}};
+    const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
+                                             R"(,"retry":{"attempts":2,"on_status_codes":[429],"use_retry_after_header":true})")});
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
+    for (int i = 0; i < kStormClients; ++i) {
+        clients.push_back(std::make_unique<RawHttpClient>());
+        QVERIFY(clients.back()->connectTo(gw_.port()));
+        clients.back()->send(request(config, "fault-storm-out-" + QByteArray::number(i)));
+    }
+    for (int i = 0; i < kStormClients; ++i) {
+        const auto r = clients[std::size_t(i)]->readResponse(5000);
+        QVERIFY2(r, qPrintable(QString::number(i)));
+        const QString problem = openAiErrorProblem(*r, 429, QStringLiteral("rate_limit_exceeded"));
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QCOMPARE(r->header("x-portkey-retry-attempt-count"), QByteArray("-1"));
+    }
+    QCOMPARE(storm.requestCount(), 3 * kStormClients);
+    for (int i = 0; i < kStormClients; ++i) {
+        const auto rows = logged(QStringLiteral("fault-storm-out-%1").arg(i));
+        QCOMPARE(int(rows.size()), 1);
+        QCOMPARE(rows.front().status, 429);
+        QCOMPARE(rows.front().attempts, 3);
+        QCOMPARE(rows.front().retries, -1);
+        QCOMPARE(int(rows.front().attemptLog.size()), 3);
+    }
+}
+
+void TestGatewayFaults::pipelinedGarbageWaitsForTheStreamBeforeIt()
+{
+    // A streamed call behind which the client pipelined garbage: the stream is completed first,
+    // then the garbage gets its 400 and the connection is closed.
+    QByteArray batch = request(fallback({leaf(host(*up_, QStringLiteral("/pace/50")))}), "fault-pipelined-garbage", true);
+    batch += QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 NOT HTTP\r\n\r\n", 24);
+    RawHttpClient c;
+    QVERIFY(c.connectTo(gw_.port()));
+    c.send(batch);   // one write
+    const auto r = c.readResponse(5000);
+    QVERIFY2(r, c.allReceived().constData());
+    QCOMPARE(r->status, 200);
+    QVERIFY(r->chunkedTerminatorSeen);
+    const QList<SseEvent> events = sseEvents(*r);
+    QCOMPARE(events.size(), 8);
+    QCOMPARE(events.last().data, QByteArray("[DONE]"));
+    const auto bad = c.readResponse(3000);
+    QVERIFY2(bad, c.unread().constData());
+    const QString problem = openAiErrorProblem(*bad, 400, QStringLiteral("bad_request"));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(c.waitForClosed(3000));
+
+    const auto rows = logged(QStringLiteral("fault-pipelined-garbage"));
+    QCOMPARE(int(rows.size()), 1);
+    QCOMPARE(rows.front().status, 200);
+    QVERIFY(rows.front().errorType.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestGatewayFaults)
+#include "tst_gateway_faults.moc"
