@@ -27,9 +27,6 @@ namespace {
 
 constexpr qsizetype kMaxBufferedResponse = 256 * 1024 * 1024;   // a whole (non-streamed) answer
 constexpr qsizetype kStreamTailBytes = 16 * 1024;
-// Parsing and destroying JSON are iterative, but copies and dump() recurse: a client's nesting depth
-// must not decide how deep the gateway thread's stack goes. No real request comes near this.
-constexpr int kMaxBodyDepth = 256;
 constexpr qint64 kHighWaterBytes = 1024 * 1024;   // client output buffered before the upstream is paused
 
 bool isHopByHop(const QByteArray& name)
@@ -220,8 +217,9 @@ std::optional<ApiError> Exchange::readBody()
     bodyParsed_ = true;
     if (!body_.is_object())
         return ApiError::badRequest(QStringLiteral("The request body must be a JSON object."), QStringLiteral("invalid_json"));
-    if (json_fields::nestedDeeperThan(body_, kMaxBodyDepth))
-        return ApiError::badRequest(QStringLiteral("The request body nests deeper than %1 levels.").arg(kMaxBodyDepth), QStringLiteral("invalid_json"));
+    if (json_fields::nestedDeeperThan(body_, json_fields::kMaxRequestDepth))
+        return ApiError::badRequest(QStringLiteral("The request body nests deeper than %1 levels.").arg(json_fields::kMaxRequestDepth),
+                                    QStringLiteral("invalid_json"));
     if (const auto m = body_.find("model"); m != body_.end()) {
         if (!m->is_string())
             return ApiError::badRequest(QStringLiteral("'model' must be a string."), QStringLiteral("invalid_type"), QStringLiteral("model"));

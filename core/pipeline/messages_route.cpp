@@ -3,6 +3,7 @@
 #include "pipeline/anthropic_inbound_filter.h"
 #include "pipeline/anthropic_inbound_request.h"
 #include "pipeline/anthropic_passthrough.h"
+#include "providers/json_fields.h"
 #include "providers/openai_wire.h"
 
 #include <nlohmann/json.hpp>
@@ -28,8 +29,10 @@ std::variant<Endpoint, ApiError> prepareMessagesRequest(HttpRequest& request, Re
 {
     const bool countTokens = isCountTokensPath(request.path);
     auto body = nlohmann::json::parse(request.body.constBegin(), request.body.constEnd(), nullptr, false);
+    // Checked before anything copies the body (the relay keeps a copy): copies recurse.
+    const bool tooDeep = json_fields::nestedDeeperThan(body, json_fields::kMaxRequestDepth);
     std::shared_ptr<AnthropicPassthrough> relay;
-    if (body.is_object() && request.method == "POST")
+    if (body.is_object() && request.method == "POST" && !tooDeep)
         relay = std::make_shared<AnthropicPassthrough>(body, request.body, countTokens);
     writer.setFilter(std::make_unique<AnthropicInboundFilter>(relay));   // every answer, errors included
     *passthrough = std::move(relay);
@@ -41,6 +44,10 @@ std::variant<Endpoint, ApiError> prepareMessagesRequest(HttpRequest& request, Re
         const QByteArray key = request.header("x-api-key").trimmed().toByteArray();
         if (!key.isEmpty())
             request.headers.emplace_back(QByteArrayLiteral("authorization"), "Bearer " + key);
+    }
+    if (tooDeep) {
+        return ApiError::badRequest(QStringLiteral("The request body nests deeper than %1 levels.").arg(json_fields::kMaxRequestDepth),
+                                    QStringLiteral("invalid_json"));
     }
     if (!body.is_object())
         return Endpoint::ChatCompletions;   // the Exchange explains what is wrong with the body

@@ -407,6 +407,9 @@ void TestGatewayMessages::errorsInAnthropicShape()
     const QByteArray noMax = R"({"model":"mock-gpt","messages":[{"role":"user","content":"x"}]})";
     const QByteArray badRole = R"({"model":"mock-gpt","max_tokens":5,"messages":[{"role":"tool","content":"x"}]})";
     const QByteArray noMessages = R"({"model":"mock-gpt","max_tokens":5})";
+    // 800 KB of brackets: copying such a body recurses once per level and took the gateway down.
+    const QByteArray hostile = R"({"model":"mock-gpt","max_tokens":5,"messages":[{"role":"user","content":"x"}],"metadata":)"
+                             + QByteArray(400000, '[') + QByteArray(400000, ']') + "}";
     const QList<Case> cases = {
         {"POST", mockHeaders({{"x-portkey-trace-id", "e-1"}}), noMax, 400, "invalid_request_error", "max_tokens"},
         {"POST", mockHeaders(), badRole, 400, "invalid_request_error", "messages[0].role"},
@@ -414,6 +417,7 @@ void TestGatewayMessages::errorsInAnthropicShape()
         {"POST", mockHeaders(), "{not json", 400, "invalid_request_error", "JSON"},
         {"POST", {{"x-portkey-provider", "nope"}, {"Content-Type", "application/json"}}, messagesBody("m", "x"), 400, "invalid_request_error", "nope"},
         {"GET", {}, {}, 405, "invalid_request_error", "POST"},
+        {"POST", mockHeaders(), hostile, 400, "invalid_request_error", "nests deeper than 256 levels"},
     };
     for (const Case& c : cases) {
         const auto r = roundTrip(gw_.port(), httpRequest(c.method, "/v1/messages", c.headers, c.body), 10000);
