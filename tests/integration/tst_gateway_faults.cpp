@@ -151,6 +151,19 @@ private:
         f.traceId = trace;
         return reader.query(f, 100).rows;
     }
+    // kStormClients clients, each on its own connection, send the same request at once (traces
+    // <tracePrefix>0, 1, ...); empty when a connection failed.
+    std::vector<std::unique_ptr<RawHttpClient>> sendStorm(const QByteArray& config, const QByteArray& tracePrefix)
+    {
+        std::vector<std::unique_ptr<RawHttpClient>> clients;
+        for (int i = 0; i < kStormClients; ++i) {
+            clients.push_back(std::make_unique<RawHttpClient>());
+            if (!clients.back()->connectTo(gw_.port()))
+                return {};
+            clients.back()->send(request(config, tracePrefix + QByteArray::number(i)));
+        }
+        return clients;
+    }
     int inFlight()
     {
         const auto r = roundTrip(gw_.port(), httpRequest("GET", "/health", {}));
@@ -439,12 +452,8 @@ void TestGatewayFaults::rateLimitStormIsRetriedAfterRetryAfter()
     storm.rateHeaders = {{"Retry-After", "1"}};
     const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
                                              R"(,"retry":{"attempts":2,"on_status_codes":[429],"use_retry_after_header":true})")});
-    std::vector<std::unique_ptr<RawHttpClient>> clients;
-    for (int i = 0; i < kStormClients; ++i) {
-        clients.push_back(std::make_unique<RawHttpClient>());
-        QVERIFY(clients.back()->connectTo(gw_.port()));
-        clients.back()->send(request(config, "fault-storm-" + QByteArray::number(i)));
-    }
+    const auto clients = sendStorm(config, "fault-storm-");
+    QCOMPARE(int(clients.size()), kStormClients);
     for (int i = 0; i < kStormClients; ++i) {
         const auto r = clients[std::size_t(i)]->readResponse(8000);
         QVERIFY2(r, qPrintable(QString::number(i)));
@@ -476,12 +485,8 @@ void TestGatewayFaults::rateLimitStormAskingTooLongIsNotWaitedOut()
     storm.rateHeaders = {{"Retry-After", "120"}};
     const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
                                              R"(,"retry":{"attempts":3,"on_status_codes":[429],"use_retry_after_header":true})")});
-    std::vector<std::unique_ptr<RawHttpClient>> clients;
-    for (int i = 0; i < kStormClients; ++i) {
-        clients.push_back(std::make_unique<RawHttpClient>());
-        QVERIFY(clients.back()->connectTo(gw_.port()));
-        clients.back()->send(request(config, "fault-storm-long-" + QByteArray::number(i)));
-    }
+    const auto clients = sendStorm(config, "fault-storm-long-");
+    QCOMPARE(int(clients.size()), kStormClients);
     for (int i = 0; i < kStormClients; ++i) {
         const auto r = clients[std::size_t(i)]->readResponse(5000);
         QVERIFY2(r, qPrintable(QString::number(i)));
@@ -508,12 +513,8 @@ void TestGatewayFaults::rateLimitStormRunsOutOfRetries()
     storm.rateHeaders = {{"retry-after-ms", "20"}};
     const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
                                              R"(,"retry":{"attempts":2,"on_status_codes":[429],"use_retry_after_header":true})")});
-    std::vector<std::unique_ptr<RawHttpClient>> clients;
-    for (int i = 0; i < kStormClients; ++i) {
-        clients.push_back(std::make_unique<RawHttpClient>());
-        QVERIFY(clients.back()->connectTo(gw_.port()));
-        clients.back()->send(request(config, "fault-storm-out-" + QByteArray::number(i)));
-    }
+    const auto clients = sendStorm(config, "fault-storm-out-");
+    QCOMPARE(int(clients.size()), kStormClients);
     for (int i = 0; i < kStormClients; ++i) {
         const auto r = clients[std::size_t(i)]->readResponse(5000);
         QVERIFY2(r, qPrintable(QString::number(i)));
