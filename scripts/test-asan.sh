@@ -12,7 +12,7 @@ scripts/deps.sh
 tests="tst_http_listener tst_gateway_proxy tst_gateway_faults tst_gateway_routing tst_gateway_overload tst_gateway_lifecycle
   tst_gateway_records tst_gateway_mock_provider tst_gateway_messages tst_gateway_metrics tst_gateway_cache
   tst_gateway_access_control tst_otlp_export tst_config_store_gateway tst_key_vault_gateway
-  tst_key_budget_gateway tst_native_providers_gateway fuzz_replay"
+  tst_key_budget_gateway tst_native_providers_gateway fuzz_replay tst_response_cache tst_vector_index tst_sse_event_framer"
 launcher=""; command -v ccache >/dev/null && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache"
 [ -f build-asan/build.ninja ] || cmake --preset asan $launcher >/dev/null
 start=$(date +%s)
