@@ -1,5 +1,7 @@
 #include "cache/semantic_index.h"
 
+#include <QElapsedTimer>
+
 namespace gatehouse {
 
 SemanticIndex::SemanticIndex(Mode mode)
@@ -40,11 +42,35 @@ void SemanticIndex::flush()
     flushPosted_ = false;
     if (batch_.empty())
         return;
-    QMetaObject::invokeMethod(worker_, [ops = std::move(batch_)] {
-        for (const Op& op : ops)
-            op();
+    QMetaObject::invokeMethod(worker_, [this, ops = std::move(batch_)]() mutable {
+        for (Op& op : ops)
+            pending_.push_back(std::move(op));
+        drain();
     }, Qt::QueuedConnection);
     batch_.clear();
+}
+
+void SemanticIndex::drain()
+{
+    // In slices, so a search posted meanwhile (100,000 vectors loaded at start take a minute at 768
+    // floats) is answered within a slice instead of after the whole load.
+    QElapsedTimer slice;
+    slice.start();
+    while (!pending_.empty()) {
+        const Op op = std::move(pending_.front());
+        pending_.pop_front();
+        op();
+        if (!pending_.empty() && slice.elapsed() >= kSliceMs) {
+            if (!drainPosted_) {
+                drainPosted_ = true;
+                QMetaObject::invokeMethod(worker_, [this] {
+                    drainPosted_ = false;
+                    drain();
+                }, Qt::QueuedConnection);
+            }
+            return;
+        }
+    }
 }
 
 void SemanticIndex::addNow(const QByteArray& scope, std::uint64_t id, const std::vector<float>& vector)
@@ -94,15 +120,17 @@ void SemanticIndex::search(const QByteArray& scope, std::vector<float> query, st
                   ? std::vector<VectorIndex::Match>{} : it->second.nearest(query.data(), k, minScore));
         return;
     }
-    enqueue([this, scope, q = std::move(query), k, minScore, found = std::move(found)]() mutable {
+    flush();   // what is queued goes first, and a lookup holds a request: it does not wait for the turn's end
+    // Not behind the pending changes: it sees those applied so far (an add still queued is a miss, and
+    // a removed entry is never served: the cache checks each candidate).
+    QMetaObject::invokeMethod(worker_, [this, scope, q = std::move(query), k, minScore, found = std::move(found)]() mutable {
         const auto it = scopes_.find(scope);
         std::vector<VectorIndex::Match> matches;
         if (it != scopes_.end() && it->second.dimensions() == int(q.size()))
             matches = it->second.nearest(q.data(), k, minScore);
         QMetaObject::invokeMethod(&home_, [found = std::move(found), m = std::move(matches)]() mutable { found(std::move(m)); },
                                   Qt::QueuedConnection);
-    });
-    flush();   // a lookup holds a request: it does not wait for the end of the turn
+    }, Qt::QueuedConnection);
 }
 
 } // namespace gatehouse

@@ -1,7 +1,8 @@
 #pragma once
 // The semantic cache's vectors, kept off the gateway thread. One VectorIndex per scope lives on a
-// worker thread; the gateway thread queues adds, removes and searches in order and never waits: a
-// search's candidates come back as a queued call on the thread that asked. Adds and removes are sent
+// worker thread; the gateway thread queues adds and removes in order, and searches, and never waits:
+// a search's candidates come back as a queued call on the thread that asked. The worker applies
+// changes in slices of a few milliseconds and answers searches between them. Adds and removes are sent
 // in one batch per event-loop turn. A graph insert costs about a millisecond at 768 dimensions, so
 // under a burst of new answers the worker can fall behind: past kMaxBacklog queued adds, tryAdd()
 // refuses and the answer is cached for exact lookups only (docs/cache.md).
@@ -14,6 +15,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +26,7 @@ class SemanticIndex {
 public:
     enum class Mode { Inline, Threaded };
     static constexpr int kMaxBacklog = 4096;
+    static constexpr qint64 kSliceMs = 5;
 
     explicit SemanticIndex(Mode mode = Mode::Inline);
     ~SemanticIndex();
@@ -37,8 +40,9 @@ public:
     void remove(const QByteArray& scope, std::uint64_t id);
     void dropScope(const QByteArray& scope);
 
-    // Up to k entries of scope with score >= minScore, best first, seen after every change queued
-    // before it. found runs on the calling thread: later when threaded, before returning when inline.
+    // Up to k entries of scope with score >= minScore, best first, among the vectors added so far (it
+    // does not wait behind queued adds). found runs on the calling thread: later when threaded, before
+    // returning when inline.
     using Found = std::function<void(std::vector<VectorIndex::Match>)>;
     void search(const QByteArray& scope, std::vector<float> query, std::size_t k, float minScore, Found found);
 
@@ -49,6 +53,7 @@ private:
     using Op = std::function<void()>;   // runs where the indexes live
     void enqueue(Op op);
     void flush();
+    void drain();   // on the worker: runs pending_ in slices of kSliceMs
     void addNow(const QByteArray& scope, std::uint64_t id, const std::vector<float>& vector);
 
     struct ByteArrayHash {
@@ -57,6 +62,8 @@ private:
 
     Mode mode_;
     std::unordered_map<QByteArray, VectorIndex, ByteArrayHash> scopes_;   // touched only where ops run
+    std::deque<Op> pending_;         // on the worker: changes not applied yet, in order
+    bool drainPosted_ = false;       // on the worker
     std::atomic<int> backlog_{0};
     std::vector<Op> batch_;          // queued on the caller's thread, not yet sent
     bool flushPosted_ = false;

@@ -40,10 +40,13 @@ std::shared_ptr<CachedAnswer> semanticAnswer(const QByteArray& key, const QByteA
     return a;
 }
 
-// findSimilar() answers from the index's thread; this waits for it (the gateway thread never does).
+// findSimilar() answers from the index's thread; this waits for it (the gateway thread never does),
+// once the vectors queued before have been added (a search does not wait behind them).
 std::optional<ResponseCache::Hit> similar(ResponseCache& c, const QByteArray& scope, std::vector<float> query,
                                           float threshold, qint64 maxAgeMs)
 {
+    if (!QTest::qWaitFor([&] { return c.gauges().indexBacklog == 0; }, 5000))
+        qFatal("the semantic index did not catch up");
     std::optional<std::optional<ResponseCache::Hit>> out;
     c.findSimilar(scope, std::move(query), threshold, maxAgeMs, [&](std::optional<ResponseCache::Hit> h) { out = std::move(h); });
     QElapsedTimer t;
