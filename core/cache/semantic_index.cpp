@@ -112,23 +112,24 @@ void SemanticIndex::dropScope(const QByteArray& scope)
     enqueue([this, scope] { scopes_.erase(scope); });
 }
 
+std::vector<VectorIndex::Match> SemanticIndex::nearestNow(const QByteArray& scope, const std::vector<float>& query,
+                                                          std::size_t k, float minScore) const
+{
+    const auto it = scopes_.find(scope);
+    if (it == scopes_.end() || it->second.dimensions() != int(query.size()))
+        return {};
+    return it->second.nearest(query.data(), k, minScore);
+}
+
 void SemanticIndex::search(const QByteArray& scope, std::vector<float> query, std::size_t k, float minScore, Found found)
 {
-    if (mode_ == Mode::Inline) {
-        const auto it = scopes_.find(scope);
-        found(it == scopes_.end() || it->second.dimensions() != int(query.size())
-                  ? std::vector<VectorIndex::Match>{} : it->second.nearest(query.data(), k, minScore));
-        return;
-    }
+    if (mode_ == Mode::Inline)
+        return found(nearestNow(scope, query, k, minScore));
     flush();   // what is queued goes first, and a lookup holds a request: it does not wait for the turn's end
     // Not behind the pending changes: it sees those applied so far (an add still queued is a miss, and
     // a removed entry is never served: the cache checks each candidate).
     QMetaObject::invokeMethod(worker_, [this, scope, q = std::move(query), k, minScore, found = std::move(found)]() mutable {
-        const auto it = scopes_.find(scope);
-        std::vector<VectorIndex::Match> matches;
-        if (it != scopes_.end() && it->second.dimensions() == int(q.size()))
-            matches = it->second.nearest(q.data(), k, minScore);
-        QMetaObject::invokeMethod(&home_, [found = std::move(found), m = std::move(matches)]() mutable { found(std::move(m)); },
+        QMetaObject::invokeMethod(&home_, [found = std::move(found), m = nearestNow(scope, q, k, minScore)]() mutable { found(std::move(m)); },
                                   Qt::QueuedConnection);
     }, Qt::QueuedConnection);
 }

@@ -55,6 +55,9 @@ private:
     void flush();
     void drain();   // on the worker: runs pending_ in slices of kSliceMs
     void addNow(const QByteArray& scope, std::uint64_t id, const std::vector<float>& vector);
+    // Where the indexes live: the worker, or the caller when inline.
+    std::vector<VectorIndex::Match> nearestNow(const QByteArray& scope, const std::vector<float>& query, std::size_t k,
+                                               float minScore) const;
 
     struct ByteArrayHash {
         std::size_t operator()(const QByteArray& b) const { return qHash(b); }
