@@ -1,6 +1,7 @@
 #include "app_settings.h"
 
 #include "cache/cache_database.h"
+#include "upstream/extra_ca_file.h"
 
 #include <QHostAddress>
 #include <QSettings>
@@ -42,6 +43,12 @@ GatewaySettings loadGatewaySettings(QStringList* warnings)
             s.maxConcurrentRequests = v;
         else
             warnings->append(QStringLiteral("setting gateway/max_concurrent_requests is invalid; using %1").arg(s.maxConcurrentRequests));
+    }
+    if (const QString ca = store.value(QStringLiteral("gateway/upstream_ca_file")).toString(); !ca.isEmpty()) {
+        if (const QString why = extraCaFileProblem(ca); why.isEmpty())
+            s.upstreamCaFile = ca;
+        else
+            warnings->append(QStringLiteral("setting gateway/upstream_ca_file is not used: %1").arg(why));
     }
     return s;
 }

@@ -1,6 +1,7 @@
 #include "command_line.h"
 
 #include "pipeline/gateway_access.h"
+#include "upstream/extra_ca_file.h"
 
 #include <QCommandLineParser>
 #include <QHostAddress>
@@ -48,8 +49,9 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
     const QCommandLineOption gatewayKeys(QStringLiteral("gateway-key-file"), QStringLiteral("Require x-portkey-api-key to match a key in this file (one per line, mode 0600). Needed to bind beyond loopback."), QStringLiteral("file"));
     const QCommandLineOption secretsFile(QStringLiteral("secrets-file"), QStringLiteral("Read virtual keys' secrets from this JSON file (mode 0600) instead of the OS keychain."), QStringLiteral("file"));
     const QCommandLineOption cacheFile(QStringLiteral("cache-file"), QStringLiteral("Response cache file (default cache.sqlite3 in the data folder); \"\" keeps the cache in memory only."), QStringLiteral("file"));
+    const QCommandLineOption upstreamCa(QStringLiteral("upstream-ca-file"), QStringLiteral("Also trust the CA certificates in this PEM file for HTTPS upstreams (a private CA, a self-hosted model server); the system's stay trusted."), QStringLiteral("file"));
     p.addOptions({headless, port, bind, maxBody, maxConcurrent, portFile, logRequests, configs, defaultConfig, dataDir, noRequestLog, noLogBodies,
-                  otlp, gatewayKeys, secretsFile, cacheFile});
+                  otlp, gatewayKeys, secretsFile, cacheFile, upstreamCa});
 
     CommandLineResult r;
     if (!p.parse(arguments)) {
@@ -107,6 +109,11 @@ CommandLineResult parseCommandLine(const QStringList& arguments, const GatewaySe
         if (!ok || v < 1 || v > 1'000'000)
             return fail(QStringLiteral("--max-concurrent-requests must be from 1 to 1000000 (got '%1').").arg(p.value(maxConcurrent)));
         o.gateway.maxConcurrentRequests = v;
+    }
+    if (p.isSet(upstreamCa)) {
+        if (const QString why = extraCaFileProblem(p.value(upstreamCa)); !why.isEmpty())
+            return fail(QStringLiteral("--upstream-ca-file: %1.").arg(why));
+        o.gateway.upstreamCaFile = p.value(upstreamCa);
     }
     if (p.isSet(dataDir) && o.dataDir.trimmed().isEmpty())
         return fail(QStringLiteral("--data-dir needs a folder."));

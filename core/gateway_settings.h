@@ -17,6 +17,8 @@ struct GatewaySettings {
     int bodyTimeoutMs = 60'000;               // longest silence while a request body is arriving
     int idleTimeoutMs = 75'000;               // keep-alive connection with no request in flight
     int upstreamConnectTimeoutMs = 10'000;
+    // PEM file of CA certificates trusted for HTTPS upstreams besides the system's (empty: none)
+    QString upstreamCaFile;
     int shutdownGraceMs = 30'000;             // in-flight requests get this long to finish on shutdown
     // /v1/ requests served at once; beyond it a request is answered 503 + Retry-After at once
     // (pipeline/overload_shedding.h), so a burst cannot queue without bound

@@ -20,6 +20,7 @@
 #include "upstream/google_token_transport.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QHostAddress>
 
 namespace gatehouse {
@@ -48,6 +49,7 @@ void GatewayWorker::start(quint16 port)
 {
     ids_ = std::make_unique<IdGenerator>();
     curl_ = new CurlMultiClient(this);
+    curl_->setExtraCaFile(QFile::encodeName(settings_.upstreamCaFile));
     googleTokens_ = new GoogleTokenTransport(*curl_, {}, this);   // Vertex AI service accounts; the rest passes through
     mock_ = new MockTransport(this);
     records_ = new RecordBatcher(settings_.recordFlushIntervalMs, this);
@@ -99,6 +101,7 @@ void GatewayWorker::start(quint16 port)
     limits.bodyTimeoutMs = settings_.bodyTimeoutMs;
     limits.idleTimeoutMs = settings_.idleTimeoutMs;
     listener_ = new HttpListener(limits, handler_.get(), this);
+    connect(listener_, &HttpListener::connectionsChanged, this, [this](int n) { ctx_->clientConnections = n; });
 
     QHostAddress address;
     if (!address.setAddress(settings_.bindAddress)) {

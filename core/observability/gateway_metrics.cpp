@@ -164,7 +164,7 @@ void GatewayMetrics::observe(const RequestRecord& r)
     }
 }
 
-QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds, const std::vector<CircuitStatus>& circuits,
+QByteArray GatewayMetrics::render(const LiveGauges& live, const std::vector<CircuitStatus>& circuits,
                                  const CacheGauges* cache) const
 {
     // Stable order: scrapes are diffable and tests can read them.
@@ -259,9 +259,11 @@ QByteArray GatewayMetrics::render(int inFlight, double uptimeSeconds, const std:
             sample(out, "gatehouse_circuit_opened_total", Labels{{{"target", circuits[i].key}}}.text(), circuits[i].timesOpened);
     }
     header(out, "gatehouse_in_flight_requests", "gauge", "Requests being served now.");
-    sample(out, "gatehouse_in_flight_requests", {}, inFlight);
+    sample(out, "gatehouse_in_flight_requests", {}, live.inFlight);
+    header(out, "gatehouse_client_connections", "gauge", "Open client connections, idle keep-alive ones included.");
+    sample(out, "gatehouse_client_connections", {}, live.clientConnections);
     header(out, "gatehouse_uptime_seconds", "gauge", "Seconds since the gateway started.");
-    sample(out, "gatehouse_uptime_seconds", {}, uptimeSeconds);
+    sample(out, "gatehouse_uptime_seconds", {}, live.uptimeSeconds);
     return out;
 }
 

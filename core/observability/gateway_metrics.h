@@ -19,6 +19,13 @@
 
 namespace gatehouse {
 
+// What the gateway thread knows at the moment of a scrape, beside the counters.
+struct LiveGauges {
+    int inFlight = 0;            // requests being served
+    int clientConnections = 0;   // open client connections, idle keep-alive ones included
+    double uptimeSeconds = 0;
+};
+
 class GatewayMetrics {
 public:
     static constexpr std::size_t kMaxSeries = 1000;
@@ -35,7 +42,7 @@ public:
     // Prometheus text exposition format 0.0.4.
     // `circuits`: the gateway thread's breakers, as gauges (the first kMaxSeries of them); `cache`: the
     // response cache's size, when there is one.
-    QByteArray render(int inFlight, double uptimeSeconds, const std::vector<CircuitStatus>& circuits = {},
+    QByteArray render(const LiveGauges& live, const std::vector<CircuitStatus>& circuits = {},
                       const CacheGauges* cache = nullptr) const;
 
     template <std::size_t N>

@@ -79,6 +79,7 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
                                   {"version", GATEHOUSE_VERSION},
                                   {"uptime_s", ctx_.uptime.elapsed() / 1000},
                                   {"in_flight", ctx_.inFlight},
+                                  {"connections", ctx_.clientConnections},
                                   {"circuits_open", openCircuits()}};
         writer->sendFull(draining_ ? 503 : 200, jsonHeaders(), QByteArray::fromStdString(j.dump()));
         return;
@@ -87,8 +88,8 @@ void GatewayHandler::handle(HttpRequest&& request, const ResponseWriterPtr& writ
         static const HeaderList kHeaders{{QByteArrayLiteral("content-type"), QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8")}};
         const std::vector<CircuitStatus> circuits = ctx_.breakers ? ctx_.breakers->statuses() : std::vector<CircuitStatus>{};
         const std::optional<CacheGauges> cache = ctx_.cache ? std::optional(ctx_.cache->gauges()) : std::nullopt;
-        writer->sendFull(200, kHeaders, ctx_.metrics ? ctx_.metrics->render(ctx_.inFlight, ctx_.uptime.elapsed() / 1000.0, circuits,
-                                                                            cache ? &*cache : nullptr) : QByteArray());
+        const LiveGauges live{ctx_.inFlight, ctx_.clientConnections, ctx_.uptime.elapsed() / 1000.0};
+        writer->sendFull(200, kHeaders, ctx_.metrics ? ctx_.metrics->render(live, circuits, cache ? &*cache : nullptr) : QByteArray());
         return;
     }
     if (request.path == "/" && getOrHead) {

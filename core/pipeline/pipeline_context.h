@@ -42,6 +42,7 @@ struct PipelineContext {
     GatewaySettings settings;
     QElapsedTimer uptime;
     int inFlight = 0;
+    int clientConnections = 0;                 // kept by the listener's connectionsChanged
 };
 
 } // namespace gatehouse

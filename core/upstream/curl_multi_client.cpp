@@ -140,6 +140,8 @@ TransferId CurlMultiClient::start(UpstreamRequest&& request, TransferObserver* o
         curl_easy_setopt(e, CURLOPT_USERNAME, r.awsAccessKeyId.constData());
         curl_easy_setopt(e, CURLOPT_PASSWORD, r.awsSecretAccessKey.constData());
     }
+    if (!extraCaFile_.isEmpty())
+        curl_easy_setopt(e, CURLOPT_CAINFO, extraCaFile_.constData());   // CAPATH keeps the system's
     curl_easy_setopt(e, CURLOPT_USERAGENT, "Gatehouse/" GATEHOUSE_VERSION);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);

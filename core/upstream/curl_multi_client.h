@@ -29,6 +29,10 @@ public:
     void cancel(TransferId id) override;
     void setPaused(TransferId id, bool paused) override;
 
+    // A PEM file of CA certificates trusted for HTTPS upstreams (a private CA, a self-hosted model
+    // server); the system's store (/etc/ssl/certs) is still trusted. Empty: the system's only.
+    void setExtraCaFile(const QByteArray& path) { extraCaFile_ = path; }
+
     int activeTransfers() const { return int(transfers_.size()); }
     int watchedSockets() const { return int(sockets_.size()); }
 
@@ -53,6 +57,7 @@ private:
     CURL* takeEasy();
 
     CURLM* multi_ = nullptr;
+    QByteArray extraCaFile_;
     QTimer timer_;
     std::unordered_map<curl_socket_t, SocketWatch> sockets_;
     std::unordered_map<TransferId, std::unique_ptr<Transfer>> transfers_;

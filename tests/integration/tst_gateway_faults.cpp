@@ -1,6 +1,6 @@
 // Fault injection against real loopback upstreams, through configs with retries and fallbacks: a
 // host that does not resolve, TLS spoken to a plain-HTTP socket or to one that never answers the
-// handshake, stalls before the headers and in the middle of the body, a client that leaves mid-stream
+// handshake or that shows a certificate no one trusts, stalls before the headers and in the middle of the body, a client that leaves mid-stream
 // or while a retry is pending, 429 storms with Retry-After from many clients at once, and garbage
 // pipelined behind a streamed call. For each:
 // the client gets a complete answer or an OpenAI-shaped error with the right status, the configured
@@ -10,10 +10,12 @@
 #include "integration_support.h"
 #include "mock_upstream.h"
 #include "scripted_http_server.h"
+#include "test_tls_certificate.h"
 
 #include "observability/log_query.h"
 #include "observability/log_store.h"
 
+#include <QFile>
 #include <QHostAddress>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -29,6 +31,7 @@ using namespace gatehouse;
 using namespace gatehouse::itest;
 using gatehouse::test::MockUpstream;
 using gatehouse::test::ScriptedHttpServer;
+using gatehouse::test::TestTlsCertificate;
 
 namespace {
 
@@ -114,6 +117,8 @@ private Q_SLOTS:
     void unresolvableHostWithoutFallbackGets502();
     void tlsToPlainHttpServerGets502AndFallsBack();
     void tlsHandshakeStallIsCutByRequestTimeout();
+    void untrustedCertificateGets502AndFallsBack();
+    void certificateFromExtraCaFileIsTrusted();
     void stallBeforeHeadersTimesOutAndFallsBack();
     void stallMidBodyIsCutByTotalTimeout();
     void stallMidStreamEndsWithErrorEventAtDeadline();
@@ -164,10 +169,10 @@ private:
         }
         return clients;
     }
-    int inFlight()
+    int health(const char* field)
     {
         const auto r = roundTrip(gw_.port(), httpRequest("GET", "/health", {}));
-        return r && r->status == 200 ? r->json().value("in_flight", -1) : -1;
+        return r && r->status == 200 ? r->json().value(field, -1) : -1;
     }
 
     QTemporaryDir dir_;
@@ -196,8 +201,10 @@ void TestGatewayFaults::init()
 
 void TestGatewayFaults::cleanup()
 {
-    // Whatever happened, the gateway is up and holds nothing.
-    QTRY_COMPARE_WITH_TIMEOUT(inFlight(), 0, 3000);
+    // Whatever happened, the gateway is up and holds nothing: no request, and no client connection
+    // but the one asking.
+    QTRY_COMPARE_WITH_TIMEOUT(health("in_flight"), 0, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(health("connections"), 1, 3000);
     up_.reset();
 }
 
@@ -304,6 +311,67 @@ void TestGatewayFaults::tlsHandshakeStallIsCutByRequestTimeout()
     QVERIFY2(rows.front().attemptLog[0].error.contains(QStringLiteral("300ms")), qPrintable(rows.front().attemptLog[0].error));
     QCOMPARE(silent.accepted(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(silent.open(), 0, 3000);   // the gateway hung up on it
+}
+
+void TestGatewayFaults::untrustedCertificateGets502AndFallsBack()
+{
+    // A real HTTPS server whose self-signed certificate no store trusts: refused, never served.
+    const TestTlsCertificate cert = TestTlsCertificate::generate();
+    QVERIFY(cert.isValid());
+    MockUpstream tls;
+    QVERIFY(tls.listenTls(cert.certificatePem, cert.privateKeyPem));
+
+    const auto r = roundTrip(gw_.port(), httpRequest("POST", "/v1/chat/completions",
+                                                     openAiHeaders(tls.baseUrl(), {{"x-portkey-trace-id", "fault-cert-alone"}}),
+                                                     chatBody("tls", "gpt-4o-mini")));
+    QVERIFY(r);
+    const QString problem = openAiErrorProblem(*r, 502, QStringLiteral("upstream_tls_error"));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString message = QString::fromStdString(r->json()["error"]["message"].get<std::string>());
+    QVERIFY2(message.contains(QStringLiteral("certificate"), Qt::CaseInsensitive), qPrintable(message));
+    QCOMPARE(tls.requestCount(), 0);   // not a byte of the request went to the unverified peer
+
+    const auto f = send(fallback({leaf(tls.baseUrl()), leaf(host(*up_))}), "fault-cert-fallback");
+    QVERIFY(f);
+    QCOMPARE(f->status, 200);
+    QCOMPARE(f->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
+    const auto rows = logged(QStringLiteral("fault-cert-fallback"));
+    QCOMPARE(int(rows.size()), 1);
+    QCOMPARE(int(rows.front().attemptLog.size()), 2);
+    QCOMPARE(rows.front().attemptLog[0].status, 502);
+    QCOMPARE(tls.requestCount(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(tls.openConnections(), 0, 3000);
+}
+
+void TestGatewayFaults::certificateFromExtraCaFileIsTrusted()
+{
+    // The same kind of server, trusted through --upstream-ca-file: plain and streamed calls go through.
+    const TestTlsCertificate cert = TestTlsCertificate::generate();
+    QVERIFY(cert.isValid());
+    MockUpstream tls;
+    QVERIFY(tls.listenTls(cert.certificatePem, cert.privateKeyPem));
+    QFile ca(dir_.filePath(QStringLiteral("private-ca.pem")));
+    QVERIFY(ca.open(QIODevice::WriteOnly));
+    ca.write(cert.certificatePem);
+    ca.close();
+
+    GatewaySettings s = testSettings();
+    s.upstreamCaFile = ca.fileName();
+    GatewayHarness trusting;
+    QVERIFY(trusting.start(s));
+    const auto r = roundTrip(trusting.port(), httpRequest("POST", "/v1/chat/completions", openAiHeaders(tls.baseUrl()),
+                                                          chatBody("over tls", "gpt-4o-mini")));
+    QVERIFY(r);
+    QCOMPARE(r->status, 200);
+    QCOMPARE(r->header("x-upstream-test"), QByteArray("yes"));
+    QCOMPARE(r->json()["object"].get<std::string>(), std::string("chat.completion"));
+    const auto streamed = roundTrip(trusting.port(), httpRequest("POST", "/v1/chat/completions", openAiHeaders(tls.baseUrl()),
+                                                                 chatBody("over tls", "gpt-4o-mini", true)));
+    QVERIFY(streamed);
+    QCOMPARE(streamed->status, 200);
+    QVERIFY2(streamed->body.contains("data: [DONE]"), streamed->body.constData());
+    QCOMPARE(tls.requestCount(), 2);
+    trusting.service().stopAndWait();
 }
 
 void TestGatewayFaults::stallBeforeHeadersTimesOutAndFallsBack()

@@ -1,6 +1,6 @@
 // The real `gatehouse --headless` binary as scripts and CI run it: port file, /health, graceful
 // SIGTERM that lets an in-flight request finish (exit 0), a second signal exits at once, and clear
-// exit codes for bad flags (2) and a port that cannot be had (1).
+// exit codes for bad flags and files (2) and a port that cannot be had (1).
 // The binary comes from GATEHOUSE_BIN (set by CMake to $<TARGET_FILE:gatehouse>).
 
 #include "integration_support.h"
@@ -113,6 +113,7 @@ private Q_SLOTS:
     void sigtermLetsInFlightRequestFinish();
     void secondSignalExitsAtOnce();
     void invalidPortExitsWith2();
+    void unusableCaFileExitsWith2();
     void portInUseExitsWith1();
     void portHeldByAnotherGatehouseExitsWith1();
     void requestLogKeepsEveryAnsweredRequest();
@@ -190,6 +191,22 @@ void TestHeadlessProcess::invalidPortExitsWith2()
     QCOMPARE(gh.process().exitCode(), 2);
     QVERIFY2(gh.err().contains("--port") && gh.err().contains("99999"), gh.err().constData());
     QVERIFY(gh.out().isEmpty());
+}
+
+void TestHeadlessProcess::unusableCaFileExitsWith2()
+{
+    QTemporaryDir dir;
+    QFile notPem(dir.filePath(QStringLiteral("ca.pem")));
+    QVERIFY(notPem.open(QIODevice::WriteOnly));
+    notPem.write("this is not a certificate\n");
+    notPem.close();
+    for (const QString& path : {dir.filePath(QStringLiteral("missing.pem")), notPem.fileName()}) {
+        GatehouseProcess gh;
+        gh.startHeadless({QStringLiteral("--upstream-ca-file"), path});
+        QVERIFY(gh.waitForExit(5000));
+        QCOMPARE(gh.process().exitCode(), 2);
+        QVERIFY2(gh.err().contains("--upstream-ca-file") && gh.err().contains(path.toUtf8()), gh.err().constData());
+    }
 }
 
 void TestHeadlessProcess::portInUseExitsWith1()

@@ -3,6 +3,10 @@
 #include <QHostAddress>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -306,20 +310,42 @@ QByteArray MockUpstream::Received::header(QByteArrayView name) const
 
 MockUpstream::MockUpstream(QObject* parent)
     : QObject(parent)
+    , server_(std::make_unique<QTcpServer>())
 {
-    connect(&server_, &QTcpServer::newConnection, this, &MockUpstream::onNewConnection);
+    connect(server_.get(), &QTcpServer::newConnection, this, &MockUpstream::onNewConnection);
 }
 
 MockUpstream::~MockUpstream()
 {
     // The sockets (server_'s children) die after connections_: keep their last signals away.
-    for (QTcpSocket* socket : server_.findChildren<QTcpSocket*>())
+    for (QTcpSocket* socket : server_->findChildren<QTcpSocket*>())
         socket->disconnect(this);
 }
 
-bool MockUpstream::listen() { return server_.listen(QHostAddress::LocalHost, 0); }
-quint16 MockUpstream::port() const { return server_.serverPort(); }
-QString MockUpstream::baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(port()); }
+bool MockUpstream::listen() { return server_->listen(QHostAddress::LocalHost, 0); }
+
+bool MockUpstream::listenTls(const QByteArray& certificatePem, const QByteArray& privateKeyPem)
+{
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(certificatePem, QSsl::Pem));
+    tls.setPrivateKey(QSslKey(privateKeyPem, QSsl::Ec, QSsl::Pem));
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone);   // clients bring no certificate
+    if (tls.localCertificate().isNull() || tls.privateKey().isNull())
+        return false;
+    auto server = std::make_unique<QSslServer>();
+    server->setSslConfiguration(tls);
+    // A connection becomes pending only once its handshake is done, after newConnection fired.
+    connect(server.get(), &QSslServer::pendingConnectionAvailable, this, &MockUpstream::onNewConnection);
+    server_ = std::move(server);
+    tls_ = true;
+    return server_->listen(QHostAddress::LocalHost, 0);
+}
+
+quint16 MockUpstream::port() const { return server_->serverPort(); }
+QString MockUpstream::baseUrl() const
+{
+    return QStringLiteral("%1://127.0.0.1:%2/v1").arg(tls_ ? QStringLiteral("https") : QStringLiteral("http")).arg(port());
+}
 QList<MockUpstream::Received> MockUpstream::received() const { return received_; }
 int MockUpstream::requestCount() const { return int(received_.size()); }
 void MockUpstream::clear() { received_.clear(); }
@@ -327,7 +353,7 @@ int MockUpstream::openConnections() const { return int(connections_.size()); }
 
 void MockUpstream::onNewConnection()
 {
-    while (QTcpSocket* socket = server_.nextPendingConnection()) {
+    while (QTcpSocket* socket = server_->nextPendingConnection()) {
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);  // paced events leave at once
         connections_.insert(socket, {});
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] {

@@ -32,6 +32,8 @@
 #include <QString>
 #include <QTcpServer>
 
+#include <memory>
+
 class QTcpSocket;
 
 namespace gatehouse::test {
@@ -52,8 +54,10 @@ public:
     ~MockUpstream() override;
 
     bool listen();            // 127.0.0.1, ephemeral port
+    // The same server behind TLS with this certificate (TestTlsCertificate), HTTP/1.1 only.
+    bool listenTls(const QByteArray& certificatePem, const QByteArray& privateKeyPem);
     quint16 port() const;
-    QString baseUrl() const;  // "http://127.0.0.1:<port>/v1"
+    QString baseUrl() const;  // "http://127.0.0.1:<port>/v1" ("https://" after listenTls)
 
     QList<Received> received() const;
     int requestCount() const;
@@ -86,7 +90,8 @@ private:
     void finishResponse(QTcpSocket* socket);
     void drop(QTcpSocket* socket);
 
-    QTcpServer server_;
+    std::unique_ptr<QTcpServer> server_;   // a QSslServer after listenTls
+    bool tls_ = false;
     QHash<QTcpSocket*, Connection> connections_;
     QList<Received> received_;
     QList<QPair<QPointer<QTcpSocket>, Received>> held_;

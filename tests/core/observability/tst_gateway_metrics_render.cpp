@@ -49,7 +49,7 @@ void TestGatewayMetricsRender::bucketsAreInclusiveAndCumulative()
     m.observe(record(QStringLiteral("gpt"), 200, 10));     // exactly 0.01 s: in le="0.01"
     m.observe(record(QStringLiteral("gpt"), 200, 10.5));   // above it
     m.observe(record(QStringLiteral("gpt"), 200, 120000)); // beyond the last bound: only +Inf
-    const QByteArray t = m.render(0, 1);
+    const QByteArray t = m.render({});
     const QByteArray prefix = R"(gatehouse_request_duration_seconds_bucket{provider="openai",model="gpt",le=")";
     QCOMPARE(value(t, prefix + R"(0.005"})"), 0.0);
     QCOMPARE(value(t, prefix + R"(0.01"})"), 1.0);
@@ -67,7 +67,7 @@ void TestGatewayMetricsRender::seriesAreBounded()
     for (int i = 0; i < int(GatewayMetrics::kMaxSeries) + extra; ++i)
         m.observe(record(QStringLiteral("model-%1").arg(i), 200, 1));
     m.observe(record(QStringLiteral("model-0"), 200, 1));   // a known one still has its own series
-    const QByteArray t = m.render(0, 1);
+    const QByteArray t = m.render({});
     QCOMPARE(value(t, R"(gatehouse_requests_total{provider="openai",model="model-0",status="200"})"), 2.0);
     QCOMPARE(value(t, R"(gatehouse_requests_total{provider="openai",model="__other__",status="200"})"), double(extra));
     const QByteArray beyond = "gatehouse_requests_total{provider=\"openai\",model=\"model-"
@@ -85,12 +85,13 @@ void TestGatewayMetricsRender::retriesFallbacksAndErrors()
     RequestRecord e = record(QStringLiteral("gpt"), 0, 5);
     e.errorType = QStringLiteral("client_disconnected");
     m.observe(e);
-    const QByteArray t = m.render(2, 1);
+    const QByteArray t = m.render({.inFlight = 2, .clientConnections = 3, .uptimeSeconds = 1});
     QCOMPARE(value(t, R"(gatehouse_retries_total{provider="openai",model="gpt"})"), 2.0);
     QCOMPARE(value(t, R"(gatehouse_fallbacks_total{provider="openai",model="gpt"})"), 1.0);
     QCOMPARE(value(t, R"(gatehouse_requests_total{provider="openai",model="gpt",status="0"})"), 1.0);
     QCOMPARE(value(t, R"(gatehouse_errors_total{type="client_disconnected"})"), 1.0);
     QCOMPARE(value(t, "gatehouse_in_flight_requests"), 2.0);
+    QCOMPARE(value(t, "gatehouse_client_connections"), 3.0);
 }
 
 QTEST_GUILESS_MAIN(TestGatewayMetricsRender)
