@@ -2,6 +2,7 @@
 
 #include "duration_format.h"
 #include "log_query_worker.h"
+#include "models/token_counts_text.h"
 
 #include <QBrush>
 #include <QColor>
@@ -14,15 +15,6 @@ namespace {
 bool isError(const RequestRecord& r)
 {
     return r.status >= 400 || r.status == 0;
-}
-
-QString tokensText(const RequestRecord& r)
-{
-    if (r.totalTokens < 0)
-        return QStringLiteral("\u2014");
-    const QLocale l;
-    return QStringLiteral("%1/%2/%3").arg(l.toString(std::max<qint64>(0, r.promptTokens)),
-                                          l.toString(std::max<qint64>(0, r.completionTokens)), l.toString(r.totalTokens));
 }
 
 } // namespace
@@ -142,7 +134,7 @@ QVariant LogTableModel::data(const QModelIndex& index, int role) const
         case ModelColumn: return r.model;
         case StatusColumn: return r.status == 0 ? QStringLiteral("\u2014") : QString::number(r.status);
         case LatencyColumn: return formatMs(r.totalMs);
-        case TokensColumn: return tokensText(r);
+        case TokensColumn: return tokenCountsText(r);
         case TraceColumn: return r.traceId;
         }
         return {};

@@ -1,6 +1,7 @@
 #include "models/request_table_model.h"
 
 #include "duration_format.h"
+#include "models/token_counts_text.h"
 
 #include <QColor>
 #include <QLocale>
@@ -13,24 +14,11 @@ namespace {
 
 const QString kDash = QStringLiteral("\u2014");   // shown where a number is unknown (-1)
 
-QString numberOrDash(qint64 v)
-{
-    return v < 0 ? kDash : QLocale().toString(v);
-}
-
 QString endpointText(const RequestRecord& r)
 {
     if (r.method.isEmpty())
         return r.path;
     return r.method + QLatin1Char(' ') + r.path;
-}
-
-QString tokensText(const RequestRecord& r)
-{
-    if (r.promptTokens < 0 && r.completionTokens < 0 && r.totalTokens < 0)
-        return kDash;
-    return numberOrDash(r.promptTokens) + QLatin1Char('/') + numberOrDash(r.completionTokens)
-         + QLatin1Char('/') + numberOrDash(r.totalTokens);
 }
 
 Qt::Alignment columnAlignment(int column)
@@ -168,7 +156,7 @@ QVariant RequestTableModel::displayText(const RequestRecord& r, int column) cons
     case TtfbColumn:
         return formatMs(r.firstByteMs);
     case TokensColumn:
-        return tokensText(r);
+        return tokenCountsText(r);
     case StreamColumn:
         return r.stream ? tr("stream") : QString();
     case TraceIdColumn:
