@@ -1,41 +1,24 @@
 #include "test_rsa_key.h"
 
-#include <openssl/bio.h>
-#include <openssl/evp.h>
+#include "openssl_handles.h"
+
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include <memory>
-
 namespace gatehouse::test {
-
-namespace {
-
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
-struct PkeyFree { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
-struct MdCtxFree { void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); } };
-
-QByteArray drain(BIO* bio)
-{
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio, &data);
-    return QByteArray(data, qsizetype(n));
-}
-
-} // namespace
 
 TestRsaKey TestRsaKey::generate(int bits)
 {
     TestRsaKey out;
-    std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_RSA_gen(unsigned(bits)));
+    OpenSslPtr<EVP_PKEY> key(EVP_RSA_gen(unsigned(bits)));
     if (!key)
         return out;
-    std::unique_ptr<BIO, BioFree> priv(BIO_new(BIO_s_mem()));
-    std::unique_ptr<BIO, BioFree> pub(BIO_new(BIO_s_mem()));
+    OpenSslPtr<BIO> priv(BIO_new(BIO_s_mem()));
+    OpenSslPtr<BIO> pub(BIO_new(BIO_s_mem()));
     if (PEM_write_bio_PrivateKey(priv.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1)
-        out.privatePem = drain(priv.get());
+        out.privatePem = memoryBioBytes(priv.get());
     if (PEM_write_bio_PUBKEY(pub.get(), key.get()) == 1)
-        out.publicPem = drain(pub.get());
+        out.publicPem = memoryBioBytes(pub.get());
     return out;
 }
 
@@ -54,9 +37,9 @@ nlohmann::json TestRsaKey::serviceAccount(const std::string& tokenUri, const std
 
 bool verifyRs256(const QByteArray& publicPem, const QByteArray& data, const QByteArray& signature)
 {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(publicPem.constData(), int(publicPem.size())));
-    std::unique_ptr<EVP_PKEY, PkeyFree> key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-    std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+    OpenSslPtr<BIO> bio(BIO_new_mem_buf(publicPem.constData(), int(publicPem.size())));
+    OpenSslPtr<EVP_PKEY> key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
     if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1)
         return false;
     return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.constData()), size_t(signature.size()),
