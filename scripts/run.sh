@@ -7,7 +7,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-[ -f build/build.ninja ] || cmake --preset default >/dev/null
+# A fresh build/ is a unity build, as scripts/test.sh makes it (fastest from clean).
+[ -f build/build.ninja ] || cmake --preset default -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build build --target gatehouse
 args=("$@")
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [[ " ${args[*]-} " != *" --headless "* ]]; then
