@@ -156,6 +156,22 @@ private:
         f.traceId = trace;
         return reader.query(f, 100).rows;
     }
+    // Sends a two-target fallback config whose first target fails: the second must answer (200, its
+    // index in x-portkey-last-used-option-index) and the request be logged once with two attempts.
+    // Empty when so, else what is wrong; *failed: the first attempt, as logged.
+    QString fellBack(const QByteArray& config, const QByteArray& trace, AttemptRecord* failed)
+    {
+        const auto r = send(config, trace);
+        if (!r || r->status != 200)
+            return QStringLiteral("no 200 from the fallback: %1").arg(r ? QString::fromUtf8(r->body.left(300)) : QStringLiteral("no answer"));
+        if (r->header("x-portkey-last-used-option-index") != "config.targets[1]")
+            return QStringLiteral("answered by %1").arg(QString::fromUtf8(r->header("x-portkey-last-used-option-index")));
+        const auto rows = logged(QString::fromUtf8(trace));
+        if (rows.size() != 1 || rows.front().attemptLog.size() != 2 || !rows.front().fallbackUsed)
+            return QStringLiteral("%1 logged rows, not one with two attempts and the fallback used").arg(rows.size());
+        *failed = rows.front().attemptLog[0];
+        return {};
+    }
     // kStormClients clients, each on its own connection, send the same request at once (traces
     // <tracePrefix>0, 1, ...); empty when a connection failed.
     std::vector<std::unique_ptr<RawHttpClient>> sendStorm(const QByteArray& config, const QByteArray& tracePrefix)
@@ -276,21 +292,16 @@ void TestGatewayFaults::tlsToPlainHttpServerGets502AndFallsBack()
     const QString problem = openAiErrorProblem(*r, 502, QStringLiteral("upstream_tls_error"));
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QCOMPARE(plain.accepted(), 1);
-    auto rows = logged(QStringLiteral("fault-tls-alone"));
+    const auto rows = logged(QStringLiteral("fault-tls-alone"));
     QCOMPARE(int(rows.size()), 1);
     QCOMPARE(rows.front().status, 502);
 
     // In a fallback: the next target answers.
-    const auto f = send(fallback({leaf(plain.httpsHost()), leaf(host(*up_))}), "fault-tls-fallback");
-    QVERIFY(f);
-    QCOMPARE(f->status, 200);
-    QCOMPARE(f->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
-    rows = logged(QStringLiteral("fault-tls-fallback"));
-    QCOMPARE(int(rows.size()), 1);
-    QVERIFY(rows.front().fallbackUsed);
-    QCOMPARE(int(rows.front().attemptLog.size()), 2);
-    QCOMPARE(rows.front().attemptLog[0].status, 502);
-    QVERIFY2(rows.front().attemptLog[0].error.contains(QStringLiteral("TLS")), qPrintable(rows.front().attemptLog[0].error));
+    AttemptRecord failed;
+    const QString why = fellBack(fallback({leaf(plain.httpsHost()), leaf(host(*up_))}), "fault-tls-fallback", &failed);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    QCOMPARE(failed.status, 502);
+    QVERIFY2(failed.error.contains(QStringLiteral("TLS")), qPrintable(failed.error));
     QTRY_COMPARE_WITH_TIMEOUT(plain.open(), 0, 3000);
 }
 
@@ -299,16 +310,12 @@ void TestGatewayFaults::tlsHandshakeStallIsCutByRequestTimeout()
     // The socket accepts and never answers the ClientHello: request_timeout bounds the handshake too.
     RawServer silent(true);
     QVERIFY(silent.listen());
-    const auto r = send(fallback({leaf(silent.httpsHost(), R"(,"request_timeout":300)"), leaf(host(*up_))}), "fault-tls-stall");
-    QVERIFY(r);
-    QCOMPARE(r->status, 200);
-    QCOMPARE(r->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
-    const auto rows = logged(QStringLiteral("fault-tls-stall"));
-    QCOMPARE(int(rows.size()), 1);
-    QCOMPARE(int(rows.front().attemptLog.size()), 2);
+    AttemptRecord failed;
+    const QString why = fellBack(fallback({leaf(silent.httpsHost(), R"(,"request_timeout":300)"), leaf(host(*up_))}), "fault-tls-stall", &failed);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
     // 408 whether the attempt timer or the transport's connect timeout (clamped to it) fires first
-    QCOMPARE(rows.front().attemptLog[0].status, 408);
-    QVERIFY2(rows.front().attemptLog[0].error.contains(QStringLiteral("300ms")), qPrintable(rows.front().attemptLog[0].error));
+    QCOMPARE(failed.status, 408);
+    QVERIFY2(failed.error.contains(QStringLiteral("300ms")), qPrintable(failed.error));
     QCOMPARE(silent.accepted(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(silent.open(), 0, 3000);   // the gateway hung up on it
 }
@@ -331,14 +338,11 @@ void TestGatewayFaults::untrustedCertificateGets502AndFallsBack()
     QVERIFY2(message.contains(QStringLiteral("certificate"), Qt::CaseInsensitive), qPrintable(message));
     QCOMPARE(tls.requestCount(), 0);   // not a byte of the request went to the unverified peer
 
-    const auto f = send(fallback({leaf(tls.baseUrl()), leaf(host(*up_))}), "fault-cert-fallback");
-    QVERIFY(f);
-    QCOMPARE(f->status, 200);
-    QCOMPARE(f->header("x-portkey-last-used-option-index"), QByteArray("config.targets[1]"));
-    const auto rows = logged(QStringLiteral("fault-cert-fallback"));
-    QCOMPARE(int(rows.size()), 1);
-    QCOMPARE(int(rows.front().attemptLog.size()), 2);
-    QCOMPARE(rows.front().attemptLog[0].status, 502);
+    AttemptRecord failed;
+    const QString why = fellBack(fallback({leaf(tls.baseUrl()), leaf(host(*up_))}), "fault-cert-fallback", &failed);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
+    QCOMPARE(failed.status, 502);
+    QVERIFY2(failed.error.contains(QStringLiteral("certificate")), qPrintable(failed.error));
     QCOMPARE(tls.requestCount(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(tls.openConnections(), 0, 3000);
 }
