@@ -8,6 +8,7 @@
 #include "providers/google_stream_mapper.h"
 #include "providers/google_thought_signatures.h"
 #include "providers/json_fields.h"
+#include "providers/mistral_request.h"
 #include "providers/openai_request.h"
 #include "providers/openai_wire.h"
 #include "providers/vertex_embeddings.h"
@@ -201,19 +202,18 @@ std::variant<UpstreamRequest, ApiError> VertexProvider::buildRequest(const Provi
         r.url += ":predict";
     } else if (isOpenAiLike(model.publisher)) {
         // Llama: Vertex's OpenAI-compatible endpoint, the model as "meta/<id>". Mistral: rawPredict
-        // with Mistral's (OpenAI-like) chat body. Both answer in OpenAI's shapes.
-        nlohmann::json body = *call.bodyJson;
+        // with Mistral's chat body (its last chunk carries the usage). Both answer in OpenAI's shapes.
+        nlohmann::json body;
         if (model.publisher == "meta") {
+            body = *call.bodyJson;
             body["model"] = "meta/" + model.id;
             r.url = base + "/v1/projects/" + project + "/locations/" + region + "/endpoints/openapi/chat/completions";
         } else {
+            auto mapped = mistral::toChatRequest(*call.bodyJson, QStringLiteral("vertex-ai"));
+            if (auto* e = std::get_if<ApiError>(&mapped))
+                return *e;
+            body = std::move(std::get<nlohmann::json>(mapped));
             body["model"] = model.id;
-            body.erase("stream_options");   // Mistral's API has none; its last chunk carries the usage
-            if (const auto mct = body.find("max_completion_tokens"); mct != body.end()) {
-                if (!body.contains("max_tokens"))
-                    body["max_tokens"] = *mct;
-                body.erase("max_completion_tokens");
-            }
             r.url += stream ? ":streamRawPredict" : ":rawPredict";
         }
         r.body = openai::dump(body);

@@ -334,15 +334,38 @@ private Q_SLOTS:
         QVERIFY(sent["stream_options"]["include_usage"] == true);
         QCOMPARE(header(std::get<UpstreamRequest>(built), "authorization"), QByteArray("Bearer ya29.token"));
 
+        // Mistral's API refuses fields it does not know: only its own are sent.
         c.body["model"] = "mistralai.mistral-small-2503";
         c.body["max_completion_tokens"] = 50;
+        c.body["seed"] = 7;
+        c.body["user"] = "user-1";
+        c.body["store"] = false;
+        c.body["metadata"] = {{"team", "a"}};
+        c.body["temperature"] = 0.2;
+        c.body["tools"] = json::array({{{"type", "function"}, {"function", {{"name", "f"}, {"parameters", json::object()}}}}});
         built = c.build(*vertex_);
         QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
         QVERIFY(std::get<UpstreamRequest>(built).url.endsWith("/locations/us-central1/publishers/mistralai/models/mistral-small-2503:streamRawPredict"));
         sent = json::parse(std::get<UpstreamRequest>(built).body.toStdString());
         QVERIFY(sent["model"] == "mistral-small-2503");
         QVERIFY(sent["max_tokens"] == 50);
-        QVERIFY(!sent.contains("max_completion_tokens") && !sent.contains("stream_options"));
+        QVERIFY(sent["random_seed"] == 7);
+        QVERIFY(sent["temperature"] == 0.2);
+        QVERIFY(sent["tools"] == c.body["tools"]);
+        QVERIFY(sent["messages"] == c.body["messages"]);
+        for (const char* gone : {"max_completion_tokens", "stream_options", "seed", "user", "store", "metadata"})
+            QVERIFY2(!sent.contains(gone), gone);
+        // What would change the answer and cannot be had is refused, naming the parameter.
+        for (const char* param : {"logprobs", "logit_bias"}) {
+            Call refused = c;
+            refused.body[param] = std::string(param) == "logprobs" ? json(true) : json({{"50256", -100}});
+            const auto r = refused.build(*vertex_);
+            QVERIFY2(std::holds_alternative<ApiError>(r), param);
+            QCOMPARE(std::get<ApiError>(r).status, 400);
+            QCOMPARE(std::get<ApiError>(r).param, QString::fromLatin1(param));
+        }
+        for (const char* key : {"seed", "user", "store", "metadata", "temperature", "tools"})
+            c.body.erase(key);
         c.body.erase("stream");
         built = c.build(*vertex_);
         QVERIFY(std::get<UpstreamRequest>(built).url.endsWith(":rawPredict"));
