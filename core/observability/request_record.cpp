@@ -97,7 +97,7 @@ void to_json(nlohmann::json& j, const RequestRecord& r)
 ResponseSummary RequestRecord::responseSummary() const
 {
     if (hasResponseSummary())
-        return {modelServed, finishReason, toolCalls, cachedTokens};
+        return {modelServed, finishReason, toolCalls, cachedTokens, {}};   // the stored summary has no text
     ResponseSummary sum = gatehouse::summarizeResponse(responseBody, responseTail, stream);
     if (cachedTokens >= 0)   // usage found on the gateway thread wins
         sum.cachedTokens = cachedTokens;

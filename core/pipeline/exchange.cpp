@@ -408,7 +408,14 @@ std::optional<ApiError> Exchange::startAttempt(const LeafPlan& plan)
     // Relayed Anthropic answers are cached apart from translated ones, non-strict ones from strict ones.
     const QString cacheScope = provider_->id() + (relay ? (passthrough_->countTokens() ? "+count_tokens" : "+messages") : "")
                              + (call.strictOpenAiCompliance ? "" : "+non-strict");
-    CacheKeyInput cacheInput{endpoint_, cacheScope, call.customHost, apiKey, virtualKey, options_.cacheNamespace, call.bodyJson};
+    CacheKeyInput cacheInput;   // embedMessages and embedder: from the cache config, below
+    cacheInput.endpoint = endpoint_;
+    cacheInput.provider = cacheScope;
+    cacheInput.customHost = call.customHost;
+    cacheInput.credential = apiKey;
+    cacheInput.virtualKey = virtualKey;
+    cacheInput.cacheNamespace = options_.cacheNamespace;
+    cacheInput.body = call.bodyJson;
     embedder_.prepare(plan.settings.cache, *ctx_.providers, keys_.get(), provider_->id(), apiKey, cacheInput);
     if (const auto hit = cache_.begin(ctx_.cache, plan.settings.cache, options_.cacheForceRefresh, cacheInput, record_.stream)) {
         serveCached(*hit);

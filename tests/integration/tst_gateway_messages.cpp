@@ -53,38 +53,45 @@ json anthropicEvents(const QByteArray& sse)
 struct Assembled {
     QString problem;   // empty when the stream is well-formed
     json content = json::array();
-    json messageStart;
-    json messageDelta;
+    json messageStart = nullptr;
+    json messageDelta = nullptr;
 };
+
+Assembled failed(const QString& problem)
+{
+    Assembled a;
+    a.problem = problem;
+    return a;
+}
 
 Assembled assemble(const json& events)
 {
     Assembled a;
     std::map<int, std::string> partialJson;
     if (events.empty() || events[0][0] != "message_start")
-        return {QStringLiteral("no message_start first: %1").arg(QString::fromStdString(events.dump()))};
+        return failed(QStringLiteral("no message_start first: %1").arg(QString::fromStdString(events.dump())));
     a.messageStart = events[0][1];
     int open = -1;
     for (std::size_t i = 1; i < events.size(); ++i) {
         if (!events[i].is_array())
-            return {QStringLiteral("malformed: %1").arg(QString::fromStdString(events[i].dump()))};
+            return failed(QStringLiteral("malformed: %1").arg(QString::fromStdString(events[i].dump())));
         const std::string type = events[i][0];
         const json& d = events[i][1];
         if (type == "content_block_start") {
             if (open >= 0 || d["index"] != int(a.content.size()))
-                return {QStringLiteral("bad block start at %1").arg(i)};
+                return failed(QStringLiteral("bad block start at %1").arg(i));
             open = d["index"];
             a.content.push_back(d["content_block"]);
         } else if (type == "content_block_delta") {
             if (d["index"] != open)
-                return {QStringLiteral("delta for a block not open at %1").arg(i)};
+                return failed(QStringLiteral("delta for a block not open at %1").arg(i));
             if (d["delta"]["type"] == "text_delta")
                 a.content[open]["text"] = a.content[open]["text"].get<std::string>() + d["delta"]["text"].get<std::string>();
             else if (d["delta"]["type"] == "input_json_delta")
                 partialJson[open] += d["delta"]["partial_json"].get<std::string>();
         } else if (type == "content_block_stop") {
             if (d["index"] != open)
-                return {QStringLiteral("stop for a block not open at %1").arg(i)};
+                return failed(QStringLiteral("stop for a block not open at %1").arg(i));
             if (partialJson.count(open))
                 a.content[open]["input"] = json::parse(partialJson[open], nullptr, false);
             open = -1;
@@ -92,13 +99,13 @@ Assembled assemble(const json& events)
             a.messageDelta = d;
         } else if (type == "message_stop") {
             if (i + 1 != events.size() || a.messageDelta.is_null() || open >= 0)
-                return {QStringLiteral("message_stop out of place")};
+                return failed(QStringLiteral("message_stop out of place"));
             return a;
         } else if (type != "ping") {
-            return {QStringLiteral("unexpected event %1").arg(QString::fromStdString(type))};
+            return failed(QStringLiteral("unexpected event %1").arg(QString::fromStdString(type)));
         }
     }
-    return {QStringLiteral("no message_stop")};
+    return failed(QStringLiteral("no message_stop"));
 }
 
 } // namespace
@@ -131,7 +138,7 @@ private:
     const RequestRecord* record(const QString& trace)
     {
         const RequestRecord* rec = nullptr;
-        QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(trace)) != nullptr; }, 5000);
+        (void)QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(trace)) != nullptr; }, 5000);
         return rec;
     }
     RawHeaders openAi(const RawHeaders& extra = {}) const

@@ -97,7 +97,7 @@ void TestAnthropicInboundResponse::anthropicIdsAndCacheCountersKept()
 
 void TestAnthropicInboundResponse::notACompletionPassesUnchanged()
 {
-    for (const QByteArray body : {QByteArray("not json"), QByteArray(R"({"data":[]})"), QByteArray()})
+    for (const QByteArray& body : {QByteArray("not json"), QByteArray(R"({"data":[]})"), QByteArray()})
         QCOMPARE(anthropic_inbound::toMessage(body), body);
 }
 

@@ -114,7 +114,7 @@ private:
     const RequestRecord* record(const char* trace)
     {
         const RequestRecord* rec = nullptr;
-        QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QString::fromLatin1(trace))) != nullptr; }, 5000);
+        (void)QTest::qWaitFor([&] { return (rec = gw_.recordByTrace(QString::fromLatin1(trace))) != nullptr; }, 5000);
         return rec;
     }
 
