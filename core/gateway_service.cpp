@@ -71,6 +71,7 @@ void GatewayService::start(const GatewaySettings& settings)
         circuits_ = circuits;
         Q_EMIT circuitsChanged(circuits);
     });
+    connect(worker_, &GatewayWorker::connectionsChanged, this, &GatewayService::connectionsChanged);
     connect(worker_, &GatewayWorker::cacheListed, this, [this](const CacheNamespaceList& list) { Q_EMIT cacheListed(list, QString()); });
     connect(worker_, &GatewayWorker::cacheCleared, this, [this](qint64 removed) { Q_EMIT cacheCleared(removed, QString()); });
     connect(worker_, &GatewayWorker::started, this, [this](quint16 port) {

@@ -72,6 +72,7 @@ Q_SIGNALS:
     void recordsReady(const gatehouse::RecordBatch& batch);
     // A breaker was created, opened, went half-open, closed or counted a failure (coalesced).
     void circuitsChanged(const gatehouse::CircuitSnapshot& circuits);
+    void connectionsChanged(int clientConnections);   // open client connections (coalesced)
     void cacheListed(const gatehouse::CacheNamespaceList& namespaces, const QString& error);
     void cacheCleared(qint64 removed, const QString& error);
 

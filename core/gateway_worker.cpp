@@ -101,7 +101,15 @@ void GatewayWorker::start(quint16 port)
     limits.bodyTimeoutMs = settings_.bodyTimeoutMs;
     limits.idleTimeoutMs = settings_.idleTimeoutMs;
     listener_ = new HttpListener(limits, handler_.get(), this);
-    connect(listener_, &HttpListener::connectionsChanged, this, [this](int n) { ctx_->clientConnections = n; });
+    connectionsPublish_ = new QTimer(this);
+    connectionsPublish_->setSingleShot(true);
+    connectionsPublish_->setInterval(settings_.recordFlushIntervalMs);
+    connect(connectionsPublish_, &QTimer::timeout, this, &GatewayWorker::publishConnections);
+    connect(listener_, &HttpListener::connectionsChanged, this, [this](int n) {
+        ctx_->clientConnections = n;
+        if (!connectionsPublish_->isActive())
+            connectionsPublish_->start();
+    });
 
     QHostAddress address;
     if (!address.setAddress(settings_.bindAddress)) {
@@ -118,6 +126,14 @@ void GatewayWorker::start(quint16 port)
         return;
     }
     Q_EMIT started(listener_->serverPort());
+}
+
+void GatewayWorker::publishConnections()
+{
+    if (ctx_->clientConnections == connectionsPublished_)
+        return;
+    connectionsPublished_ = ctx_->clientConnections;
+    Q_EMIT connectionsChanged(connectionsPublished_);
 }
 
 void GatewayWorker::setConfigs(std::shared_ptr<const ConfigSet> configs)

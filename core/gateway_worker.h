@@ -62,17 +62,22 @@ Q_SIGNALS:
     void drained();
     void recordsReady(const gatehouse::RecordBatch& batch);
     void circuitsChanged(const gatehouse::CircuitSnapshot& circuits);
+    // Open client connections, at most once per record flush interval (a burst of connects is one signal).
+    void connectionsChanged(int count);
     void cacheListed(const gatehouse::CacheNamespaceList& namespaces);
     void cacheCleared(qint64 removed);
 
 private:
     void checkDrained();
+    void publishConnections();
 
     GatewaySettings settings_;
     std::shared_ptr<const ProviderRegistry> providers_;
     std::shared_ptr<const ConfigSet> configs_;
     KeySnapshotPtr keys_;
     std::unique_ptr<PipelineContext> ctx_;
+    QTimer* connectionsPublish_ = nullptr;   // coalesces connectionsChanged
+    int connectionsPublished_ = 0;
     std::unique_ptr<IdGenerator> ids_;
     std::unique_ptr<GatewayHandler> handler_;
     std::unique_ptr<CircuitBreakerRegistry> breakers_;

@@ -268,6 +268,13 @@ void MainWindow::buildStatusBar()
     connect(circuitLabel_, &QLabel::linkActivated, this, &MainWindow::circuitsRequested);
     statusBar()->addPermanentWidget(circuitLabel_);
 
+    connectionsLabel_ = new QLabel(this);
+    connectionsLabel_->setObjectName(QStringLiteral("clientConnections"));
+    connectionsLabel_->setContentsMargins(0, 0, 12, 0);
+    connectionsLabel_->setToolTip(tr("Client connections open to the gateway now, idle keep-alive ones included"));
+    connectionsLabel_->hide();   // while the gateway runs
+    statusBar()->addPermanentWidget(connectionsLabel_);
+
     countsLabel_ = new QLabel(this);
     countsLabel_->setObjectName(QStringLiteral("requestCounts"));
     statusBar()->addPermanentWidget(countsLabel_);
@@ -311,6 +318,7 @@ void MainWindow::connectGateway()
         circuitLabel_->setText(QStringLiteral("<a href=\"circuits\" style=\"color:#c62828\">%1</a>").arg(summary.toHtmlEscaped()));
         circuitLabel_->setVisible(!summary.isEmpty());
     });
+    connect(gateway_, &GatewayService::connectionsChanged, this, &MainWindow::showConnections);
     if (gateway_->isRunning())
         onGatewayStarted(gateway_->baseUrl());
     else
@@ -323,6 +331,13 @@ void MainWindow::onGatewayStarted(const QString& baseUrl)
     setGatewayStatus(tr("Gateway listening on %1").arg(url), false);
     gatewayLabel_->setText(tr("Gateway listening on %1").arg(QStringLiteral("<a href=\"connect\">%1</a>").arg(url.toHtmlEscaped())));
     gatewayLabel_->setToolTip(tr("Click the address for client code (Connect)"));
+    showConnections(0);
+}
+
+void MainWindow::showConnections(int count)
+{
+    connectionsLabel_->setText(count == 1 ? tr("1 connection") : tr("%1 connections").arg(QLocale().toString(count)));
+    connectionsLabel_->show();
 }
 
 void MainWindow::onGatewayFailed(const QString& message)
@@ -330,6 +345,7 @@ void MainWindow::onGatewayFailed(const QString& message)
     const auto& s = gateway_->settings();
     const GatewayFailureText failure = describeGatewayFailure(message, s.port, s.bindAddress);
     setGatewayStatus(tr("Gateway failed: %1").arg(failure.text), true);
+    connectionsLabel_->hide();
     gatewayLabel_->setToolTip(message);
     fixButton_->setVisible(failure.settingsFix);
 }
@@ -337,6 +353,7 @@ void MainWindow::onGatewayFailed(const QString& message)
 void MainWindow::onGatewayStopped()
 {
     setGatewayStatus(tr("Gateway stopped"), false);
+    connectionsLabel_->hide();
 }
 
 void MainWindow::setGatewayStatus(const QString& text, bool error)

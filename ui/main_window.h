@@ -49,6 +49,7 @@ public:
     QPushButton* fixButton() const { return fixButton_; }   // "Settings…" beside a start failure
     QString countsText() const;
     QLabel* circuitLabel() const { return circuitLabel_; }
+    QLabel* connectionsLabel() const { return connectionsLabel_; }   // open client connections
     bool isPaused() const;
     bool isAutoScroll() const { return autoScroll_; }
 
@@ -80,6 +81,7 @@ private:
     void onGatewayStarted(const QString& baseUrl);
     void onGatewayFailed(const QString& message);
     void onGatewayStopped();
+    void showConnections(int count);
     void setGatewayStatus(const QString& text, bool error);
     void onCurrentRowChanged(const QModelIndex& current);
     void onFilterTextChanged(const QString& text);
@@ -109,6 +111,7 @@ private:
     QLabel* problemLabel_ = nullptr;
     QLabel* queuedLabel_ = nullptr;
     QLabel* circuitLabel_ = nullptr;
+    QLabel* connectionsLabel_ = nullptr;
     QLabel* countsLabel_ = nullptr;
 
     QTimer scrollTimer_;   // auto-scroll at most every 100 ms, not on every insert

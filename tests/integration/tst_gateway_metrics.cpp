@@ -1,10 +1,12 @@
 // GET /metrics: Prometheus text a scraper accepts (checked with promtool when installed), whose
-// numbers follow the traffic the gateway served.
+// numbers follow the traffic the gateway served; open client connections, also as the service's
+// (coalesced) connectionsChanged signal the window shows.
 
 #include "integration_support.h"
 
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -33,6 +35,7 @@ private Q_SLOTS:
     void countsFollowTraffic();
     void promtoolAcceptsTheScrape();
     void hostileModelNamesAreEscapedAndBounded();
+    void clientConnectionsAreCounted();
 
 private:
     QByteArray scrape()
@@ -128,6 +131,25 @@ void TestGatewayMetrics::hostileModelNamesAreEscapedAndBounded()
     QVERIFY2(m.contains(R"(model="evil\"model\\x\ny")"), m.constData());
     for (const QByteArray& line : m.split('\n'))
         QVERIFY2(line.isEmpty() || line.startsWith('#') || line.startsWith("gatehouse_"), line.constData());
+}
+
+void TestGatewayMetrics::clientConnectionsAreCounted()
+{
+    QSignalSpy published(&gw_.service(), &GatewayService::connectionsChanged);
+    const auto scraped = [this] {
+        const auto r = roundTrip(gw_.port(), httpRequest("GET", "/metrics", {}));
+        return r ? sampleValue(r->body, "gatehouse_client_connections") : -1.0;
+    };
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<RawHttpClient>());
+        QVERIFY(clients.back()->connectTo(gw_.port()));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(scraped(), 4.0, 3000);   // three idle keep-alive connections and the scrape's own
+    QTRY_VERIFY_WITH_TIMEOUT(!published.isEmpty() && published.last().at(0).toInt() == 3, 3000);
+    clients.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(published.last().at(0).toInt() == 0, 3000);
+    QCOMPARE(scraped(), 1.0);
 }
 
 QTEST_GUILESS_MAIN(TestGatewayMetrics)

@@ -93,8 +93,14 @@ void TestMainWindow::gatewayStateInStatusBar()
     Q_EMIT gateway.failed(QStringLiteral("something else broke"));
     QCOMPARE(w.gatewayStatusText(), QStringLiteral("Gateway failed: something else broke"));
     QVERIFY(w.fixButton()->isHidden());
+    Q_EMIT gateway.started(QStringLiteral("http://127.0.0.1:8787"));
+    QVERIFY(!w.connectionsLabel()->isHidden());
+    QCOMPARE(w.connectionsLabel()->text(), QStringLiteral("0 connections"));
+    Q_EMIT gateway.connectionsChanged(1);
+    QCOMPARE(w.connectionsLabel()->text(), QStringLiteral("1 connection"));
     Q_EMIT gateway.stopped();
     QCOMPARE(w.gatewayStatusText(), QStringLiteral("Gateway stopped"));
+    QVERIFY(w.connectionsLabel()->isHidden());
 
     // Circuits: said only while one is open or probing; a click asks for the Dashboard.
     CircuitStatus open;
