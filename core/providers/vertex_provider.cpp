@@ -94,10 +94,11 @@ std::variant<std::shared_ptr<const GoogleServiceAccount>, ApiError> serviceAccou
     return std::make_shared<const GoogleServiceAccount>(std::move(std::get<GoogleServiceAccount>(parsed)));
 }
 
-// Publishers whose models take and give OpenAI's chat shapes.
+// Publishers whose models take and give OpenAI's chat shapes ("endpoints": a model the user deployed
+// to an endpoint of their own, e.g. from Model Garden, served with an OpenAI-compatible chat route).
 bool isOpenAiLike(const std::string& publisher)
 {
-    return publisher == "meta" || publisher == "mistralai";
+    return publisher == "meta" || publisher == "mistralai" || publisher == "endpoints";
 }
 
 bool isSafeHeaderValue(const QByteArray& v)
@@ -120,13 +121,8 @@ std::variant<VertexProvider::Model, ApiError> VertexProvider::parseModel(const s
     Model m{"google", model};
     if (const auto dot = model.find('.'); dot != std::string::npos) {
         const std::string prefix = model.substr(0, dot);
-        if (prefix == "google" || prefix == "anthropic" || prefix == "meta" || prefix == "mistralai") {
+        if (prefix == "google" || prefix == "anthropic" || prefix == "meta" || prefix == "mistralai" || prefix == "endpoints")
             m = Model{prefix, model.substr(dot + 1)};
-        } else if (prefix == "endpoints") {
-            return ApiError::badRequest(QStringLiteral("Provider 'vertex-ai': publisher '%1' is not supported; Gemini (google.), "
-                                                       "Claude (anthropic.), Llama (meta.) and Mistral (mistralai.) models are.").arg(QString::fromStdString(prefix)),
-                                        QStringLiteral("unsupported_model"), QStringLiteral("model"));
-        }
     }
     if (m.publisher == "google" && m.id.rfind("claude-", 0) == 0)
         m.publisher = "anthropic";   // Claude ids are unambiguous without the prefix
@@ -201,13 +197,16 @@ std::variant<UpstreamRequest, ApiError> VertexProvider::buildRequest(const Provi
         r.body = openai::dump(std::get<nlohmann::json>(mapped));
         r.url += ":predict";
     } else if (isOpenAiLike(model.publisher)) {
-        // Llama: Vertex's OpenAI-compatible endpoint, the model as "meta/<id>". Mistral: rawPredict
-        // with Mistral's chat body (its last chunk carries the usage). Both answer in OpenAI's shapes.
+        // Llama: Vertex's OpenAI-compatible endpoint, the model as "meta/<id>". A deployed endpoint
+        // ("endpoints.<id>"): that endpoint's chat route. Mistral: rawPredict with Mistral's chat body
+        // (its last chunk carries the usage). All answer in OpenAI's shapes.
         nlohmann::json body;
-        if (model.publisher == "meta") {
+        const std::string projectRoute = "/v1/projects/" + project.toStdString() + "/locations/" + region.toStdString();
+        if (model.publisher == "meta" || model.publisher == "endpoints") {
             body = *call.bodyJson;
-            body["model"] = "meta/" + model.id;
-            r.url = base + "/v1/projects/" + project + "/locations/" + region + "/endpoints/openapi/chat/completions";
+            body["model"] = model.publisher == "meta" ? "meta/" + model.id : model.id;
+            r.url = base + QByteArray::fromStdString(projectRoute + "/endpoints/" + (model.publisher == "meta" ? "openapi" : model.id)
+                                                     + "/chat/completions");
         } else {
             auto mapped = mistral::toChatRequest(*call.bodyJson, QStringLiteral("vertex-ai"));
             if (auto* e = std::get_if<ApiError>(&mapped))

@@ -1,5 +1,7 @@
 #include "vertex_mock_upstream.h"
 
+#include <set>
+
 #include "anthropic_mock_upstream.h"
 #include "gemini_mock_upstream.h"
 #include "test_rsa_key.h"
@@ -157,8 +159,9 @@ ScriptedHttpServer::Reply VertexMockUpstream::answer(const Request& req)
 
     // /v1/projects/{p}/locations/{r}/publishers/{pub}/models/{model}:{method}
     // /v1/projects/{p}/locations/{r}/endpoints/openapi/chat/completions (Llama, OpenAI's API)
+    // /v1/projects/{p}/locations/{r}/endpoints/{id}/chat/completions (a deployed model, OpenAI's API)
     const QList<QByteArray> seg = req.path.split('/');
-    const bool openApi = seg.size() == 10 && seg[6] == "endpoints" && seg[7] == "openapi" && seg[8] == "chat" && seg[9] == "completions";
+    const bool openApi = seg.size() == 10 && seg[6] == "endpoints" && seg[8] == "chat" && seg[9] == "completions";
     if (req.method != "POST" || seg.size() != 10 || seg[1] != "v1" || seg[2] != "projects" || seg[4] != "locations"
         || (!openApi && (seg[6] != "publishers" || seg[8] != "models" || !seg[9].contains(':'))))
         return googleError(404, "NOT_FOUND", "The requested URL was not found on this server.");
@@ -171,6 +174,11 @@ ScriptedHttpServer::Reply VertexMockUpstream::answer(const Request& req)
     if (openApi) {
         const json body = json::parse(req.body.toStdString(), nullptr, false);
         const std::string model = body.is_object() ? body.value("model", "") : "";
+        if (seg[7] != "openapi") {   // a deployed endpoint serves its own model
+            if (model != seg[7].toStdString())
+                return googleError(400, "INVALID_ARGUMENT", "model must be the endpoint's deployed model.");
+            return openAiChat(body, "endpoint-" + model);
+        }
         if (model.rfind("meta/", 0) != 0)
             return googleError(400, "INVALID_ARGUMENT", "model must be a publisher model such as meta/llama-3.3-70b-instruct-maas.");
         return openAiChat(body, model);
@@ -214,8 +222,12 @@ ScriptedHttpServer::Reply VertexMockUpstream::answer(const Request& req)
         const json body = json::parse(req.body.toStdString(), nullptr, false);
         if (!body.is_object() || body.value("model", "") != model.toStdString())
             return googleError(400, "INVALID_ARGUMENT", "The body's model must name the model in the URL.");
-        if (body.contains("stream_options") || body.contains("max_completion_tokens"))
-            return googleError(422, "INVALID_ARGUMENT", "Extra inputs are not permitted.");
+        static const std::set<std::string> kMistralFields{
+            "model", "messages", "temperature", "top_p", "max_tokens", "stream", "stop", "random_seed", "response_format", "tools",
+            "tool_choice", "presence_penalty", "frequency_penalty", "n", "parallel_tool_calls", "prediction", "safe_prompt", "prompt_mode"};
+        for (auto it = body.begin(); it != body.end(); ++it)
+            if (!kMistralFields.contains(it.key()))
+                return googleError(422, "INVALID_ARGUMENT", it.key() + ": Extra inputs are not permitted.");
         if ((method == "streamRawPredict") != body.value("stream", false) || (method != "rawPredict" && method != "streamRawPredict"))
             return googleError(400, "FAILED_PRECONDITION", "Stream must be set to true for streamRawPredict and false for rawPredict.");
         return openAiChat(body, model.toStdString());

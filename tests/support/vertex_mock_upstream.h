@@ -16,8 +16,9 @@
 //                 "vertex-2023-10-16" and no "model" (400 otherwise, as Vertex does)
 //   POST /v1/projects/{p}/locations/{r}/publishers/mistralai/models/{m}:rawPredict | :streamRawPredict
 //   POST /v1/projects/{p}/locations/{r}/endpoints/openapi/chat/completions   (model "meta/...")
+//   POST /v1/projects/{p}/locations/{r}/endpoints/{id}/chat/completions       (model "{id}", answers as "endpoint-{id}")
 //                 -> OpenAI chat shapes, "Hello from <model> mock: <last user text>", usage 10 + 5;
-//                 Mistral refuses stream_options / max_completion_tokens (422) as its API does
+//                 Mistral refuses any field outside its API's (422 "Extra inputs are not permitted")
 // Every model call needs "Authorization: Bearer <token>" with a token issued here or kStaticToken
 // (401 UNAUTHENTICATED in Google's error shape otherwise). A model containing "vertex-404" gets
 // Vertex's own 404 NOT_FOUND (Google's error shape) whatever the publisher.

@@ -449,6 +449,23 @@ void TestVertexGateway::llamaAndMistralSpeakOpenAi()
     QVERIFY(s.finishReason == "stop");
     QCOMPARE(s.usage["total_tokens"].get<int>(), 15);
     QVERIFY(vertex_.lastRequest().path.endsWith("/publishers/mistralai/models/mistral-small-2503:streamRawPredict"));
+
+    // What OpenAI clients add (user, seed, store) does not reach Mistral, whose API refuses it.
+    json extras = json::parse(chat("mistralai.mistral-small-2503", "with extras").toStdString());
+    extras["user"] = "user-7";
+    extras["seed"] = 3;
+    extras["store"] = false;
+    r = post(headers(), QByteArray::fromStdString(extras.dump()));
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    QCOMPARE(json::parse(vertex_.lastRequest().body.toStdString())["random_seed"].get<int>(), 3);
+
+    // A model deployed to an endpoint of one's own.
+    r = post(headers(), chat("endpoints.4455667788", "hi endpoint"));
+    QVERIFY(r);
+    QVERIFY2(r->status == 200, r->body.constData());
+    QVERIFY(r->json()["choices"][0]["message"]["content"] == "Hello from endpoint-4455667788 mock: hi endpoint");
+    QCOMPARE(vertex_.lastRequest().path, QByteArray("/v1/projects/proj-test/locations/us-east5/endpoints/4455667788/chat/completions"));
 }
 
 QTEST_GUILESS_MAIN(TestVertexGateway)

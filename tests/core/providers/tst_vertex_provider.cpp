@@ -108,6 +108,7 @@ private Q_SLOTS:
         QTest::newRow("dotted gemini") << "gemini-1.5-pro-002" << "google" << "gemini-1.5-pro-002";
         QTest::newRow("llama") << "meta.llama-3.3-70b-instruct-maas" << "meta" << "llama-3.3-70b-instruct-maas";
         QTest::newRow("mistral") << "mistralai.mistral-small-2503" << "mistralai" << "mistral-small-2503";
+        QTest::newRow("deployed endpoint") << "endpoints.1234567890" << "endpoints" << "1234567890";
     }
     void publisherFromModel()
     {
@@ -122,7 +123,7 @@ private Q_SLOTS:
 
     void badModelsAre400s()
     {
-        for (const char* model : {"endpoints.1234567890", "gemini/../../x", "gemini?x=1", "anthropic.", "a b"}) {
+        for (const char* model : {"endpoints.12/../x", "gemini/../../x", "gemini?x=1", "anthropic.", "endpoints.", "a b"}) {
             const auto m = VertexProvider::parseModel(model);
             QVERIFY2(std::holds_alternative<ApiError>(m), model);
             QCOMPARE(std::get<ApiError>(m).status, 400);
@@ -369,6 +370,19 @@ private Q_SLOTS:
         c.body.erase("stream");
         built = c.build(*vertex_);
         QVERIFY(std::get<UpstreamRequest>(built).url.endsWith(":rawPredict"));
+
+        // A model deployed to an endpoint of the user's own: that endpoint's OpenAI-compatible route.
+        c.body["model"] = "endpoints.1234567890";
+        c.body["user"] = "user-1";
+        built = c.build(*vertex_);
+        QVERIFY2(std::holds_alternative<UpstreamRequest>(built), describe(built).constData());
+        QCOMPARE(std::get<UpstreamRequest>(built).url,
+                 QByteArray("https://us-central1-aiplatform.googleapis.com/v1/projects/proj-1/locations/us-central1/endpoints/1234567890/chat/completions"));
+        sent = json::parse(std::get<UpstreamRequest>(built).body.toStdString());
+        QVERIFY(sent["model"] == "1234567890");
+        QVERIFY(sent["user"] == "user-1");   // an OpenAI-compatible server: the body as sent
+        QVERIFY(sent["messages"] == c.body["messages"]);
+        c.body.erase("user");
 
         ResponseContext ctx(Endpoint::ChatCompletions);
         ctx.model = "mistralai.mistral-small-2503";
