@@ -14,6 +14,7 @@
 #include "pipeline/gateway_access.h"
 #include "pipeline/id_generator.h"
 #include "providers/json_fields.h"
+#include "providers/openai_request.h"
 #include "providers/provider_registry.h"
 #include "routing/config_set.h"
 
@@ -217,9 +218,8 @@ std::optional<ApiError> Exchange::readBody()
     bodyParsed_ = true;
     if (!body_.is_object())
         return ApiError::badRequest(QStringLiteral("The request body must be a JSON object."), QStringLiteral("invalid_json"));
-    if (json_fields::nestedDeeperThan(body_, json_fields::kMaxRequestDepth))
-        return ApiError::badRequest(QStringLiteral("The request body nests deeper than %1 levels.").arg(json_fields::kMaxRequestDepth),
-                                    QStringLiteral("invalid_json"));
+    if (auto e = openai::nestingError(body_, json_fields::kMaxRequestDepth))
+        return e;
     if (const auto m = body_.find("model"); m != body_.end()) {
         if (!m->is_string())
             return ApiError::badRequest(QStringLiteral("'model' must be a string."), QStringLiteral("invalid_type"), QStringLiteral("model"));

@@ -4,6 +4,7 @@
 #include "pipeline/anthropic_inbound_request.h"
 #include "pipeline/anthropic_passthrough.h"
 #include "providers/json_fields.h"
+#include "providers/openai_request.h"
 #include "providers/openai_wire.h"
 
 #include <nlohmann/json.hpp>
@@ -30,7 +31,7 @@ std::variant<Endpoint, ApiError> prepareMessagesRequest(HttpRequest& request, Re
     const bool countTokens = isCountTokensPath(request.path);
     auto body = nlohmann::json::parse(request.body.constBegin(), request.body.constEnd(), nullptr, false);
     // Checked before anything copies the body (the relay keeps a copy): copies recurse.
-    const bool tooDeep = json_fields::nestedDeeperThan(body, json_fields::kMaxRequestDepth);
+    const std::optional<ApiError> tooDeep = openai::nestingError(body, json_fields::kMaxRequestDepth);
     std::shared_ptr<AnthropicPassthrough> relay;
     if (body.is_object() && request.method == "POST" && !tooDeep)
         relay = std::make_shared<AnthropicPassthrough>(body, request.body, countTokens);
@@ -45,10 +46,8 @@ std::variant<Endpoint, ApiError> prepareMessagesRequest(HttpRequest& request, Re
         if (!key.isEmpty())
             request.headers.emplace_back(QByteArrayLiteral("authorization"), "Bearer " + key);
     }
-    if (tooDeep) {
-        return ApiError::badRequest(QStringLiteral("The request body nests deeper than %1 levels.").arg(json_fields::kMaxRequestDepth),
-                                    QStringLiteral("invalid_json"));
-    }
+    if (tooDeep)
+        return *tooDeep;
     if (!body.is_object())
         return Endpoint::ChatCompletions;   // the Exchange explains what is wrong with the body
     if (countTokens && !body.contains("max_tokens"))

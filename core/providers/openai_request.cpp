@@ -42,14 +42,19 @@ ApiError invalidField(const QString& param, const QString& what)
     return ApiError::badRequest(QStringLiteral("'%1' %2.").arg(param, what), QStringLiteral("invalid_value"), param);
 }
 
+std::optional<ApiError> nestingError(const json& body, int maxDepth)
+{
+    if (!json_fields::nestedDeeperThan(body, maxDepth))
+        return std::nullopt;
+    return ApiError::badRequest(QStringLiteral("The request body nests deeper than %1 levels.").arg(maxDepth), QStringLiteral("invalid_json"));
+}
+
 std::optional<ApiError> checkRequest(const json* body, std::string& model)
 {
     if (!body || !body->is_object())
         return ApiError::badRequest(QStringLiteral("The request body must be a JSON object."), QStringLiteral("invalid_json"));
-    if (json_fields::nestedDeeperThan(*body, kMaxRequestDepth)) {
-        return ApiError::badRequest(QStringLiteral("The request body nests deeper than %1 levels.").arg(kMaxRequestDepth),
-                                    QStringLiteral("invalid_json"));
-    }
+    if (auto e = nestingError(*body, kMaxRequestDepth))
+        return e;
     model = json_fields::str(*body, "model");
     if (model.empty()) {
         return ApiError::badRequest(QStringLiteral("'model' is required and must be a non-empty string."),

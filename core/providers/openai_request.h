@@ -17,6 +17,9 @@ namespace gatehouse::openai {
 // Deeper nesting is refused before mapping (the rewrites and nlohmann's dump() recurse).
 constexpr int kMaxRequestDepth = 64;
 
+// 400 invalid_json when the body's arrays/objects nest deeper than maxDepth; nullopt otherwise.
+std::optional<ApiError> nestingError(const nlohmann::json& body, int maxDepth);
+
 // Common entry checks: a JSON object, not nested absurdly deep, with a non-empty string "model".
 std::optional<ApiError> checkRequest(const nlohmann::json* body, std::string& model);
 

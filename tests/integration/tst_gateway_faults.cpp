@@ -185,6 +185,37 @@ private:
         }
         return clients;
     }
+    // One target at storm with `attempts` retries on 429, honouring the provider's retry hints.
+    static QByteArray stormConfig(const StormUpstream& storm, int attempts)
+    {
+        return fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
+                              R"(,"retry":{"attempts":)" + QByteArray::number(attempts)
+                                  + R"(,"on_status_codes":[429],"use_retry_after_header":true})")});
+    }
+    // Every storm client got the provider's 429 in OpenAI's shape, retries run out (count -1), with
+    // retryAfter relayed when given, and is logged once as a 429 after `calls` calls. Empty when so.
+    QString stormEndedIn429(const std::vector<std::unique_ptr<RawHttpClient>>& clients, const QByteArray& tracePrefix,
+                            int calls, const QByteArray& retryAfter = {})
+    {
+        for (std::size_t i = 0; i < clients.size(); ++i) {
+            const auto r = clients[i]->readResponse(5000);
+            if (!r)
+                return QStringLiteral("client %1: no answer").arg(i);
+            if (const QString problem = openAiErrorProblem(*r, 429, QStringLiteral("rate_limit_exceeded")); !problem.isEmpty())
+                return QStringLiteral("client %1: %2").arg(i).arg(problem);
+            if (!retryAfter.isEmpty() && r->header("retry-after") != retryAfter)
+                return QStringLiteral("client %1: retry-after '%2'").arg(i).arg(QString::fromUtf8(r->header("retry-after")));
+            if (r->header("x-portkey-retry-attempt-count") != "-1")
+                return QStringLiteral("client %1: retry count '%2'").arg(i).arg(QString::fromUtf8(r->header("x-portkey-retry-attempt-count")));
+        }
+        for (std::size_t i = 0; i < clients.size(); ++i) {
+            const auto rows = logged(QString::fromUtf8(tracePrefix + QByteArray::number(qulonglong(i))));
+            if (rows.size() != 1 || rows.front().status != 429 || rows.front().attempts != calls || rows.front().retries != -1
+                || int(rows.front().attemptLog.size()) != calls)
+                return QStringLiteral("client %1: %2 rows, not one 429 after %3 calls").arg(i).arg(rows.size()).arg(calls);
+        }
+        return {};
+    }
     int health(const char* field)
     {
         const auto r = roundTrip(gw_.port(), httpRequest("GET", "/health", {}));
@@ -522,9 +553,7 @@ void TestGatewayFaults::rateLimitStormIsRetriedAfterRetryAfter()
     QVERIFY(storm.listen());
     storm.failFirst = kStormClients;
     storm.rateHeaders = {{"Retry-After", "1"}};
-    const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
-                                             R"(,"retry":{"attempts":2,"on_status_codes":[429],"use_retry_after_header":true})")});
-    const auto clients = sendStorm(config, "fault-storm-");
+    const auto clients = sendStorm(stormConfig(storm, 2), "fault-storm-");
     QCOMPARE(int(clients.size()), kStormClients);
     for (int i = 0; i < kStormClients; ++i) {
         const auto r = clients[std::size_t(i)]->readResponse(8000);
@@ -555,26 +584,11 @@ void TestGatewayFaults::rateLimitStormAskingTooLongIsNotWaitedOut()
     StormUpstream storm;
     QVERIFY(storm.listen());
     storm.rateHeaders = {{"Retry-After", "120"}};
-    const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
-                                             R"(,"retry":{"attempts":3,"on_status_codes":[429],"use_retry_after_header":true})")});
-    const auto clients = sendStorm(config, "fault-storm-long-");
+    const auto clients = sendStorm(stormConfig(storm, 3), "fault-storm-long-");
     QCOMPARE(int(clients.size()), kStormClients);
-    for (int i = 0; i < kStormClients; ++i) {
-        const auto r = clients[std::size_t(i)]->readResponse(5000);
-        QVERIFY2(r, qPrintable(QString::number(i)));
-        const QString problem = openAiErrorProblem(*r, 429, QStringLiteral("rate_limit_exceeded"));
-        QVERIFY2(problem.isEmpty(), qPrintable(problem));
-        QCOMPARE(r->header("retry-after"), QByteArray("120"));
-        QCOMPARE(r->header("x-portkey-retry-attempt-count"), QByteArray("-1"));
-    }
+    const QString why = stormEndedIn429(clients, "fault-storm-long-", 1, "120");
+    QVERIFY2(why.isEmpty(), qPrintable(why));
     QCOMPARE(storm.requestCount(), kStormClients);
-    for (int i = 0; i < kStormClients; ++i) {
-        const auto rows = logged(QStringLiteral("fault-storm-long-%1").arg(i));
-        QCOMPARE(int(rows.size()), 1);
-        QCOMPARE(rows.front().status, 429);
-        QCOMPARE(rows.front().attempts, 1);
-        QCOMPARE(rows.front().retries, -1);
-    }
 }
 
 void TestGatewayFaults::rateLimitStormRunsOutOfRetries()
@@ -583,26 +597,11 @@ void TestGatewayFaults::rateLimitStormRunsOutOfRetries()
     StormUpstream storm;
     QVERIFY(storm.listen());
     storm.rateHeaders = {{"retry-after-ms", "20"}};
-    const QByteArray config = fallback({leaf(QStringLiteral("http://127.0.0.1:%1/v1").arg(storm.port()),
-                                             R"(,"retry":{"attempts":2,"on_status_codes":[429],"use_retry_after_header":true})")});
-    const auto clients = sendStorm(config, "fault-storm-out-");
+    const auto clients = sendStorm(stormConfig(storm, 2), "fault-storm-out-");
     QCOMPARE(int(clients.size()), kStormClients);
-    for (int i = 0; i < kStormClients; ++i) {
-        const auto r = clients[std::size_t(i)]->readResponse(5000);
-        QVERIFY2(r, qPrintable(QString::number(i)));
-        const QString problem = openAiErrorProblem(*r, 429, QStringLiteral("rate_limit_exceeded"));
-        QVERIFY2(problem.isEmpty(), qPrintable(problem));
-        QCOMPARE(r->header("x-portkey-retry-attempt-count"), QByteArray("-1"));
-    }
+    const QString why = stormEndedIn429(clients, "fault-storm-out-", 3);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
     QCOMPARE(storm.requestCount(), 3 * kStormClients);
-    for (int i = 0; i < kStormClients; ++i) {
-        const auto rows = logged(QStringLiteral("fault-storm-out-%1").arg(i));
-        QCOMPARE(int(rows.size()), 1);
-        QCOMPARE(rows.front().status, 429);
-        QCOMPARE(rows.front().attempts, 3);
-        QCOMPARE(rows.front().retries, -1);
-        QCOMPARE(int(rows.front().attemptLog.size()), 3);
-    }
 }
 
 void TestGatewayFaults::pipelinedGarbageWaitsForTheStreamBeforeIt()
