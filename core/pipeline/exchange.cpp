@@ -218,7 +218,7 @@ std::optional<ApiError> Exchange::readBody()
     bodyParsed_ = true;
     if (!body_.is_object())
         return ApiError::badRequest(QStringLiteral("The request body must be a JSON object."), QStringLiteral("invalid_json"));
-    if (auto e = openai::nestingError(body_, json_fields::kMaxRequestDepth))
+    if (auto e = openai::nestingError(body_, json_fields::kMaxBodyDepth))
         return e;
     if (const auto m = body_.find("model"); m != body_.end()) {
         if (!m->is_string())

@@ -31,7 +31,7 @@ std::variant<Endpoint, ApiError> prepareMessagesRequest(HttpRequest& request, Re
     const bool countTokens = isCountTokensPath(request.path);
     auto body = nlohmann::json::parse(request.body.constBegin(), request.body.constEnd(), nullptr, false);
     // Checked before anything copies the body (the relay keeps a copy): copies recurse.
-    const std::optional<ApiError> tooDeep = openai::nestingError(body, json_fields::kMaxRequestDepth);
+    const std::optional<ApiError> tooDeep = openai::nestingError(body, json_fields::kMaxBodyDepth);
     std::shared_ptr<AnthropicPassthrough> relay;
     if (body.is_object() && request.method == "POST" && !tooDeep)
         relay = std::make_shared<AnthropicPassthrough>(body, request.body, countTokens);

@@ -37,7 +37,7 @@ inline long long integer(const nlohmann::json& j, const char* key, long long fal
 // How deep a client's request body may nest. Parsing and destroying JSON are iterative, but copies
 // and dump() recurse: a client's nesting must not decide how deep the gateway thread's stack goes.
 // No real request comes near this.
-constexpr int kMaxRequestDepth = 256;
+constexpr int kMaxBodyDepth = 256;
 
 // True when arrays/objects nest deeper than maxDepth. Iterative, so a hostile body cannot exhaust the
 // stack here; callers check it before handing client JSON to recursive code (dump(), schema rewrites).
